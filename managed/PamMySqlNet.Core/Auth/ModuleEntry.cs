@@ -1,0 +1,75 @@
+using PamMySqlNet.Data;
+using PamMySqlNet.Logging;
+using PamMySqlNet.Options;
+using PamMySqlNet.Pam;
+using PamMySqlNet.Sql;
+
+namespace PamMySqlNet.Auth;
+
+/// <summary>
+/// What every PAM entry point does, in plain C#: parse the arguments, check them, and hand the
+/// request to the flow for that entry point. Nothing here throws into the caller's host.
+/// </summary>
+public static class ModuleEntry
+{
+    /// <summary>Makes the user store; tests may pass their own.</summary>
+    public delegate IUserStore StoreFactory(ModuleSettings settings, UserQuery query);
+
+    public static readonly StoreFactory MySqlStore = (s, q) => new MySqlUserStore(s, q);
+
+    public static PamCode Run(ModuleRequest request, IPamConversation conversation, IModuleLog log, StoreFactory? storeFactory = null)
+    {
+        try
+        {
+            return RunUnguarded(request, conversation, log, storeFactory ?? MySqlStore);
+        }
+        catch (Exception e)
+        {
+            // Last line of defence: an exception must never reach the host. Type only: a message
+            // could in theory quote data we were handed.
+            log.Write(LogLevel.Err, $"internal error ({e.GetType().Name}); request refused");
+            return PamCode.ServiceErr;
+        }
+    }
+
+    private static PamCode RunUnguarded(ModuleRequest request, IPamConversation conversation, IModuleLog log, StoreFactory storeFactory)
+    {
+        var parsed = OptionParser.Parse(request.Args);
+        foreach (var name in parsed.UnknownOptions)
+            log.Write(LogLevel.Warning, $"unknown option '{UserNames.ForLog(name)}' ignored");
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+                log.Write(LogLevel.Err, $"configuration error: {error}");
+            return PamCode.ServiceErr;
+        }
+        var settings = parsed.Settings;
+
+        switch (request.Operation)
+        {
+            case PamOperation.SetCred:
+                return PamCode.Success;
+            case PamOperation.Authenticate:
+            case PamOperation.AcctMgmt:
+                break;
+            default:
+                return PamCode.Ignore;
+        }
+
+        string? configError = settings.Database is null ? "option 'db' is required"
+            : settings.DbUser is null ? "option 'user' is required"
+            : null;
+        var query = UserQuery.Build(settings, out var queryError);
+        configError ??= queryError;
+        if (configError is not null)
+        {
+            log.Write(LogLevel.Err, $"configuration error: {configError}");
+            return PamCode.ServiceErr;
+        }
+
+        var flow = new AuthFlow(settings, storeFactory(settings, query), log, request);
+        return request.Operation == PamOperation.Authenticate
+            ? flow.Authenticate(conversation)
+            : flow.CheckAccount();
+    }
+}

@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+
+namespace PamMySqlNet.Hashing;
+
+/// <summary>Comparisons whose time does not depend on where two secrets differ.</summary>
+public static class ConstantTime
+{
+    /// <summary>Equal-length data compared with <see cref="CryptographicOperations.FixedTimeEquals"/>.
+    /// Different lengths return false at once: a hash format's length is public.</summary>
+    public static bool Equals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
+        a.Length == b.Length && CryptographicOperations.FixedTimeEquals(a, b);
+
+    /// <summary>ASCII/UTF-8 text compared as bytes.</summary>
+    public static bool Equals(string computed, string stored)
+    {
+        int n1 = System.Text.Encoding.UTF8.GetByteCount(computed);
+        int n2 = System.Text.Encoding.UTF8.GetByteCount(stored);
+        if (n1 != n2)
+            return false;
+        Span<byte> a = n1 <= 512 ? stackalloc byte[n1] : new byte[n1];
+        Span<byte> b = n2 <= 512 ? stackalloc byte[n2] : new byte[n2];
+        System.Text.Encoding.UTF8.GetBytes(computed, a);
+        System.Text.Encoding.UTF8.GetBytes(stored, b);
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+
+    /// <summary>
+    /// Secrets of any length (plain-text passwords): compare their SHA-256 digests, so neither
+    /// the content nor the length of the stored secret shows in the time taken.
+    /// </summary>
+    public static bool EqualsHidingLength(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        Span<byte> da = stackalloc byte[32];
+        Span<byte> db = stackalloc byte[32];
+        SHA256.HashData(a, da);
+        SHA256.HashData(b, db);
+        // Equal digests with different inputs would need a SHA-256 collision; check lengths too anyway.
+        return CryptographicOperations.FixedTimeEquals(da, db) & (a.Length == b.Length);
+    }
+}

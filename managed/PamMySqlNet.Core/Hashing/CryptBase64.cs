@@ -1,0 +1,20 @@
+namespace PamMySqlNet.Hashing;
+
+/// <summary>The base-64 alphabet and byte order used by crypt(3) strings ("./0-9A-Za-z", little end first).</summary>
+public static class CryptBase64
+{
+    public const string Alphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>Appends <paramref name="count"/> characters encoding the 24-bit value b2:b1:b0.</summary>
+    public static void Append(System.Text.StringBuilder sb, byte b2, byte b1, byte b0, int count)
+    {
+        int w = (b2 << 16) | (b1 << 8) | b0;
+        for (int i = 0; i < count; i++)
+        {
+            sb.Append(Alphabet[w & 0x3f]);
+            w >>= 6;
+        }
+    }
+
+    public static bool IsAlphabet(char c) => Alphabet.Contains(c);
+}

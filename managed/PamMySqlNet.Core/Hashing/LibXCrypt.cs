@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+
+namespace PamMySqlNet.Hashing;
+
+/// <summary>
+/// crypt(3) formats without a managed implementation yet go through libxcrypt's thread-safe
+/// <c>crypt_rn</c> (libcrypt.so.1, always present on Debian).
+/// </summary>
+public static partial class LibXCrypt
+{
+    private const string Library = "libcrypt.so.1";
+    private const int CryptDataSize = 32768; // sizeof(struct crypt_data) in libxcrypt
+
+    [LibraryImport(Library, EntryPoint = "crypt_rn")]
+    private static unsafe partial byte* CryptRn(byte* phrase, byte* setting, byte* data, int size);
+
+    /// <summary>crypt(phrase, stored) compared with stored; Malformed when libxcrypt refuses the setting.</summary>
+    public static unsafe VerifyResult Verify(ReadOnlySpan<byte> password, string stored)
+    {
+        if (password.IndexOf((byte)0) >= 0 || stored.Contains('\0'))
+            return VerifyResult.NoMatch;
+        byte[] phrase = new byte[password.Length + 1];
+        byte[] setting = new byte[System.Text.Encoding.UTF8.GetByteCount(stored) + 1];
+        byte[] data = new byte[CryptDataSize];
+        try
+        {
+            password.CopyTo(phrase);
+            System.Text.Encoding.UTF8.GetBytes(stored, setting);
+            fixed (byte* p = phrase, s = setting, d = data)
+            {
+                byte* result = CryptRn(p, s, d, CryptDataSize);
+                if (result == null || result[0] == (byte)'*')
+                    return VerifyResult.Malformed;
+                var computed = new ReadOnlySpan<byte>(result, new ReadOnlySpan<byte>(result, CryptDataSize).IndexOf((byte)0));
+                return ConstantTime.Equals(computed, setting.AsSpan(0, setting.Length - 1))
+                    ? VerifyResult.Match
+                    : VerifyResult.NoMatch;
+            }
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(phrase);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(data);
+        }
+    }
+}

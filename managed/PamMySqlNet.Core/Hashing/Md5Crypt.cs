@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+
+namespace PamMySqlNet.Hashing;
+
+/// <summary>
+/// MD5-crypt (<c>$1$salt$hash</c>, Poul-Henning Kamp's FreeBSD scheme): 1000 rounds of MD5,
+/// a salt of up to 8 characters, 22 characters of crypt-base64 output.
+/// </summary>
+public static class Md5Crypt
+{
+    public const string Prefix = "$1$";
+    private const int MaxSalt = 8;
+
+    /// <summary>Checks <paramref name="password"/> against a stored <c>$1$</c> string.</summary>
+    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored)
+    {
+        if (!TryParseSalt(stored, out string salt))
+            return VerifyResult.Malformed;
+        string computed = Hash(password, salt);
+        return ConstantTime.Equals(computed, stored) ? VerifyResult.Match : VerifyResult.NoMatch;
+    }
+
+    /// <summary>The full <c>$1$salt$hash</c> string for a password and salt.</summary>
+    public static string Hash(ReadOnlySpan<byte> password, string salt)
+    {
+        byte[] saltBytes = System.Text.Encoding.ASCII.GetBytes(salt.Length > MaxSalt ? salt[..MaxSalt] : salt);
+        byte[] magic = "$1$"u8.ToArray();
+        Span<byte> alt = stackalloc byte[16];
+        using (var h = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
+        {
+            h.AppendData(password);
+            h.AppendData(saltBytes);
+            h.AppendData(password);
+            h.GetHashAndReset(alt);
+        }
+        Span<byte> final = stackalloc byte[16];
+        using (var h = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
+        {
+            h.AppendData(password);
+            h.AppendData(magic);
+            h.AppendData(saltBytes);
+            for (int left = password.Length; left > 0; left -= 16)
+                h.AppendData(alt[..Math.Min(16, left)]);
+            ReadOnlySpan<byte> zero = stackalloc byte[1];
+            for (int i = password.Length; i != 0; i >>= 1)
+                h.AppendData((i & 1) != 0 ? zero : password[..1]);
+            h.GetHashAndReset(final);
+
+            for (int round = 0; round < 1000; round++)
+            {
+                if ((round & 1) != 0) h.AppendData(password); else h.AppendData(final);
+                if (round % 3 != 0) h.AppendData(saltBytes);
+                if (round % 7 != 0) h.AppendData(password);
+                if ((round & 1) != 0) h.AppendData(final); else h.AppendData(password);
+                h.GetHashAndReset(final);
+            }
+        }
+        var sb = new System.Text.StringBuilder(Prefix.Length + saltBytes.Length + 1 + 22);
+        sb.Append(Prefix).Append(System.Text.Encoding.ASCII.GetString(saltBytes)).Append('$');
+        CryptBase64.Append(sb, final[0], final[6], final[12], 4);
+        CryptBase64.Append(sb, final[1], final[7], final[13], 4);
+        CryptBase64.Append(sb, final[2], final[8], final[14], 4);
+        CryptBase64.Append(sb, final[3], final[9], final[15], 4);
+        CryptBase64.Append(sb, final[4], final[10], final[5], 4);
+        CryptBase64.Append(sb, 0, 0, final[11], 2);
+        CryptographicOperations.ZeroMemory(final);
+        CryptographicOperations.ZeroMemory(alt);
+        return sb.ToString();
+    }
+
+    /// <summary>The salt of a stored string: up to 8 characters after <c>$1$</c>, ending at '$'.</summary>
+    private static bool TryParseSalt(string stored, out string salt)
+    {
+        salt = "";
+        if (!stored.StartsWith(Prefix, StringComparison.Ordinal))
+            return false;
+        int end = stored.IndexOf('$', Prefix.Length);
+        if (end < 0)
+            return false;
+        salt = stored[Prefix.Length..end];
+        // libxcrypt reads at most 8 salt characters; a longer one can never be produced by it.
+        return salt.Length <= MaxSalt && salt.All(c => c is > ' ' and < (char)127 and not ':' and not ';' and not '*' and not '!' and not '\\')
+               && stored.Length == end + 1 + 22;
+    }
+}
