@@ -1,0 +1,117 @@
+using System.Buffers.Binary;
+
+namespace PamMySqlNet.Helper;
+
+/// <summary>
+/// The frames spoken between the C shim and the helper process (native/helper_client.c is the
+/// other end). A frame is: one type byte, a little-endian uint32 payload length, the payload.
+/// Integers are little-endian int32; a string is an int32 length (-1 for NULL) and its bytes.
+/// <list type="bullet">
+/// <item>shim → helper: 'Q' request (abi, operation, flags, argc, argv…, user, service, rhost);
+///   'T' password reply (PAM code, password).</item>
+/// <item>helper → shim: 'L' log line (priority, text); 'A' password request (mode); 'R' result (PAM code).</item>
+/// </list>
+/// </summary>
+public static class HelperProtocol
+{
+    public const byte Request = (byte)'Q';
+    public const byte TokenReply = (byte)'T';
+    public const byte Log = (byte)'L';
+    public const byte AskToken = (byte)'A';
+    public const byte Result = (byte)'R';
+
+    /// <summary>No frame the shim sends is anywhere near this; larger means a broken peer.</summary>
+    public const int MaxPayload = 1 << 20;
+
+    public static (byte Type, byte[] Payload)? ReadFrame(Stream s)
+    {
+        Span<byte> head = stackalloc byte[5];
+        if (!ReadExactly(s, head))
+            return null;
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(head[1..]);
+        if (length > MaxPayload)
+            throw new InvalidDataException("frame too large");
+        var payload = new byte[length];
+        if (!ReadExactly(s, payload))
+            throw new InvalidDataException("truncated frame");
+        return (head[0], payload);
+    }
+
+    public static void WriteFrame(Stream s, byte type, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> head = stackalloc byte[5];
+        head[0] = type;
+        BinaryPrimitives.WriteUInt32LittleEndian(head[1..], (uint)payload.Length);
+        s.Write(head);
+        s.Write(payload);
+        s.Flush();
+    }
+
+    private static bool ReadExactly(Stream s, Span<byte> buffer)
+    {
+        int got = 0;
+        while (got < buffer.Length)
+        {
+            int n = s.Read(buffer[got..]);
+            if (n == 0)
+                return got == 0 && buffer.Length > 0 ? false : throw new InvalidDataException("truncated frame");
+            got += n;
+        }
+        return true;
+    }
+}
+
+/// <summary>Reads the fields of a payload in order.</summary>
+public ref struct PayloadReader(ReadOnlySpan<byte> data)
+{
+    private ReadOnlySpan<byte> _rest = data;
+
+    public int ReadInt()
+    {
+        if (_rest.Length < 4)
+            throw new InvalidDataException("short payload");
+        int v = BinaryPrimitives.ReadInt32LittleEndian(_rest);
+        _rest = _rest[4..];
+        return v;
+    }
+
+    public byte[]? ReadBytes()
+    {
+        int n = ReadInt();
+        if (n == -1)
+            return null;
+        if (n < 0 || n > _rest.Length)
+            throw new InvalidDataException("bad string length");
+        byte[] v = _rest[..n].ToArray();
+        _rest = _rest[n..];
+        return v;
+    }
+
+    public string? ReadString() => ReadBytes() is { } b ? System.Text.Encoding.UTF8.GetString(b) : null;
+}
+
+/// <summary>Builds a payload field by field.</summary>
+public sealed class PayloadWriter
+{
+    private readonly MemoryStream _buffer = new();
+
+    public PayloadWriter Int(int value)
+    {
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(b, value);
+        _buffer.Write(b);
+        return this;
+    }
+
+    public PayloadWriter String(string? value)
+    {
+        if (value is null)
+            return Int(-1);
+        byte[] b = System.Text.Encoding.UTF8.GetBytes(value);
+        Int(b.Length);
+        _buffer.Write(b);
+        return this;
+    }
+
+    public ReadOnlySpan<byte> Span => _buffer.GetBuffer().AsSpan(0, (int)_buffer.Length);
+}

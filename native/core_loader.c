@@ -1,0 +1,106 @@
+/*
+ * core_loader.c - loads the NativeAOT core once per process and decides where a request runs.
+ *
+ * - The core is dlopen'ed with RTLD_NODELETE (and linked with -z nodelete): a .NET runtime cannot
+ *   be unloaded, and PAM dlcloses modules at pam_end. This shim is linked -z nodelete as well,
+ *   so the state below survives pam_end.
+ * - Fork guard: the runtime does not survive fork (only the forking thread exists in the child;
+ *   its finalizer, timers and thread pool are gone, and pooled DB sockets would be shared). If
+ *   the runtime was started by an ancestor of this process, the request goes to a freshly
+ *   exec'd helper instead (helper_client.c). getpid() comes from libc, never from the runtime.
+ * - The runtime sets SIGPIPE to SIG_IGN when it starts; the host's disposition is restored.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <security/pam_ext.h>
+
+#include "pmn_shim.h"
+
+#define CORE_NAME "pam_mysql_net_core.so"
+#define HELPER_NAME "pam-mysql-net"
+
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+static pmn_handle_fn core_handle;  /* set once, under load_lock */
+static pid_t core_pid;             /* the process that started the runtime; atomic access */
+
+static void lock_before_fork(void) { pthread_mutex_lock(&load_lock); }
+static void unlock_after_fork(void) { pthread_mutex_unlock(&load_lock); }
+
+__attribute__((constructor)) static void register_fork_handlers(void)
+{
+    /* Safe because this library is never unloaded (-z nodelete). */
+    pthread_atfork(lock_before_fork, unlock_after_fork, unlock_after_fork);
+}
+
+static int load_core(pam_handle_t *pamh)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    if (pmn_module_dir(dir, sizeof dir) != 0
+        || snprintf(path, sizeof path, "%s/%s", dir, CORE_NAME) >= (int)sizeof path) {
+        pam_syslog(pamh, LOG_ERR, "cannot locate the managed core");
+        return -1;
+    }
+    if (!pmn_file_is_trusted(pamh, path))
+        return -1;
+
+    struct sigaction saved_sigpipe;
+    sigaction(SIGPIPE, NULL, &saved_sigpipe);
+
+    void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (lib == NULL) {
+        pam_syslog(pamh, LOG_ERR, "cannot load the managed core: %s", dlerror());
+        return -1;
+    }
+    pmn_abi_version_fn version = (pmn_abi_version_fn)dlsym(lib, "pmn_abi_version");
+    pmn_handle_fn handle = (pmn_handle_fn)dlsym(lib, "pmn_handle");
+    if (version == NULL || handle == NULL) {
+        pam_syslog(pamh, LOG_ERR, "%s lacks the pmn_* exports", path);
+        return -1;
+    }
+    /* The first call into the core starts the runtime. */
+    uint32_t abi = version();
+    sigaction(SIGPIPE, &saved_sigpipe, NULL);
+    if (abi != PMN_ABI_VERSION) {
+        pam_syslog(pamh, LOG_ERR, "%s speaks ABI %u, this module %u: reinstall both from one build",
+                   path, abi, PMN_ABI_VERSION);
+        return -1;
+    }
+    __atomic_store_n(&core_pid, getpid(), __ATOMIC_RELEASE);
+    core_handle = handle;
+    return 0;
+}
+
+static int call_helper(pam_handle_t *pamh, const pmn_request *request)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    if (pmn_module_dir(dir, sizeof dir) != 0
+        || snprintf(path, sizeof path, "%s/%s", dir, HELPER_NAME) >= (int)sizeof path) {
+        pam_syslog(pamh, LOG_ERR, "cannot locate the helper");
+        return PAM_SERVICE_ERR;
+    }
+    if (!pmn_file_is_trusted(pamh, path))
+        return PAM_SERVICE_ERR;
+    return pmn_helper_call(pamh, path, request);
+}
+
+int pmn_core_call(pam_handle_t *pamh, const pmn_request *request)
+{
+    pid_t started_by = __atomic_load_n(&core_pid, __ATOMIC_ACQUIRE);
+    if (started_by != 0 && started_by != getpid())
+        return call_helper(pamh, request);
+
+    pthread_mutex_lock(&load_lock);
+    int loaded = core_handle != NULL || load_core(pamh) == 0;
+    pmn_handle_fn handle = core_handle;
+    pthread_mutex_unlock(&load_lock);
+    if (!loaded)
+        return PAM_SERVICE_ERR;
+    return handle(request);
+}

@@ -1,0 +1,56 @@
+/*
+ * pmn_abi.h - the C ABI between the PAM shim (native/) and the NativeAOT core (managed/).
+ *
+ * The core exports exactly two functions:
+ *   uint32_t pmn_abi_version(void);               must equal PMN_ABI_VERSION
+ *   int      pmn_handle(const pmn_request *req);  returns a PAM code
+ * Mirrored in managed/PamMySqlNet.Module/NativeAbi.cs; bump the version on any change.
+ */
+#ifndef PMN_ABI_H
+#define PMN_ABI_H
+
+#include <stdint.h>
+
+#define PMN_ABI_VERSION 1u
+
+/* Which PAM entry point a request came through. */
+enum pmn_operation {
+    PMN_OP_AUTHENTICATE = 1,
+    PMN_OP_SETCRED = 2,
+    PMN_OP_ACCT_MGMT = 3,
+    PMN_OP_CHAUTHTOK = 4,
+    PMN_OP_OPEN_SESSION = 5,
+    PMN_OP_CLOSE_SESSION = 6,
+};
+
+/* How the core wants the password (managed AuthTokMode). */
+enum pmn_authtok_mode {
+    PMN_AUTHTOK_PROMPT = 0,         /* always ask through the conversation */
+    PMN_AUTHTOK_TRY_FIRST_PASS = 1, /* an earlier module's PAM_AUTHTOK, else ask */
+    PMN_AUTHTOK_USE_FIRST_PASS = 2, /* only an earlier module's PAM_AUTHTOK */
+};
+
+typedef struct pmn_callbacks {
+    void *ctx; /* the pam_handle_t */
+    /* One log line; priority is a syslog priority. Never called with a format string. */
+    void (*log)(void *ctx, int priority, const char *message);
+    /* Sets *authtok to a NUL-terminated password owned by libpam; returns a PAM code. */
+    int (*get_authtok)(void *ctx, int mode, const char **authtok);
+} pmn_callbacks;
+
+typedef struct pmn_request {
+    uint32_t abi_version; /* PMN_ABI_VERSION */
+    int32_t operation;    /* enum pmn_operation */
+    int32_t flags;        /* the PAM flags of the call */
+    int32_t argc;         /* the module arguments from the pam.d line */
+    const char *const *argv;
+    const char *user;     /* PAM_USER, never NULL */
+    const char *service;  /* PAM_SERVICE or NULL */
+    const char *rhost;    /* PAM_RHOST or NULL */
+    const pmn_callbacks *callbacks;
+} pmn_request;
+
+typedef uint32_t (*pmn_abi_version_fn)(void);
+typedef int (*pmn_handle_fn)(const pmn_request *request);
+
+#endif

@@ -1,0 +1,22 @@
+/* Internal interfaces of the shim; one .c file each. */
+#ifndef PMN_SHIM_H
+#define PMN_SHIM_H
+
+#include <security/pam_modules.h>
+#include "pmn_abi.h"
+
+/* core_loader.c: runs a request in the managed core, in this process or in a helper process. */
+int pmn_core_call(pam_handle_t *pamh, const pmn_request *request);
+
+/* helper_client.c: runs a request in a freshly exec'd helper; used after fork. */
+int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_request *request);
+
+/* module_paths.c: where the core and helper live; whether a file is safe to load or run. */
+int pmn_module_dir(char *out, size_t size);
+int pmn_file_is_trusted(pam_handle_t *pamh, const char *path);
+
+/* pam_callbacks.c: the callbacks the core uses to reach libpam. */
+void pmn_log_callback(void *ctx, int priority, const char *message);
+int pmn_authtok_callback(void *ctx, int mode, const char **authtok);
+
+#endif

@@ -1,0 +1,186 @@
+/*
+ * pmn_pam_host - a small PAM application for the integration tests. It loads modules through the
+ * real libpam, with service files from a private directory (pam_start_confdir), and checks the
+ * host-safety properties of a module:
+ *
+ *   pmn_pam_host CONFDIR SERVICE USER PASSWORD EXPECT auth
+ *       one pam_authenticate; exit 0 iff it returned EXPECT (a PAM code number)
+ *   ... acct                      one pam_acct_mgmt
+ *   ... cycles N                  N x (pam_start, pam_authenticate, pam_end) in this process;
+ *                                 prints thread/fd/RSS counts after the first cycle and at the end
+ *   ... fork DEPTH                authenticate, fork, authenticate in the child, and so on DEPTH deep;
+ *                                 every generation must get EXPECT, and a wrong password PAM_AUTH_ERR
+ *   ... sigpipe                   the host's SIGPIPE disposition (default, then a handler) must be
+ *                                 unchanged by authenticating
+ *
+ * The password answers every echo-off prompt. The code printed is "rc=N (text)".
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <security/pam_appl.h>
+
+static const char *confdir, *service, *user, *password;
+
+static int converse(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+    const char *secret = data;
+    struct pam_response *r = calloc((size_t)n, sizeof *r);
+    if (r == NULL)
+        return PAM_BUF_ERR;
+    for (int i = 0; i < n; i++) {
+        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
+            r[i].resp = strdup(secret);
+    }
+    *resp = r;
+    return PAM_SUCCESS;
+}
+
+/* One pam_start / operation / pam_end; returns the operation's code. */
+static int run_once(const char *secret, int acct)
+{
+    struct pam_conv conv = { converse, (void *)secret };
+    pam_handle_t *pamh = NULL;
+    int rc = pam_start_confdir(service, user, &conv, confdir, &pamh);
+    if (rc != PAM_SUCCESS) {
+        fprintf(stderr, "pam_start_confdir: %d\n", rc);
+        return -1;
+    }
+    rc = acct ? pam_acct_mgmt(pamh, 0) : pam_authenticate(pamh, 0);
+    pam_end(pamh, rc);
+    return rc;
+}
+
+static long status_field(const char *name)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long value = -1;
+    size_t n = strlen(name);
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, name, n) == 0 && line[n] == ':') {
+            value = strtol(line + n + 1, NULL, 10);
+            break;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    return value;
+}
+
+static long count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    long n = 0;
+    while (d != NULL && readdir(d) != NULL)
+        n++;
+    if (d != NULL)
+        closedir(d);
+    return n - 3; /* ".", ".." and the directory itself */
+}
+
+static void print_counts(const char *when)
+{
+    printf("%s: threads=%ld fds=%ld rss_kb=%ld vmsize_kb=%ld\n", when, status_field("Threads"),
+           count_fds(), status_field("VmRSS"), status_field("VmSize"));
+    fflush(stdout);
+}
+
+static int check(const char *what, int got, int expect)
+{
+    printf("%s[%d]: rc=%d (%s)\n", what, (int)getpid(), got, got >= 0 ? pam_strerror(NULL, got) : "start failed");
+    fflush(stdout);
+    return got == expect ? 0 : 1;
+}
+
+static int do_cycles(long n, int expect)
+{
+    int bad = check("cycle 1", run_once(password, 0), expect);
+    print_counts("after first cycle");
+    for (long i = 2; i <= n && !bad; i++) {
+        int rc = run_once(password, 0);
+        if (rc != expect) {
+            bad = check("cycle", rc, expect);
+            printf("failed at cycle %ld\n", i);
+        }
+    }
+    print_counts("after last cycle");
+    printf("cycles=%ld failed=%d\n", n, bad);
+    return bad;
+}
+
+static int do_fork(int depth, int expect)
+{
+    if (check("auth", run_once(password, 0), expect) != 0)
+        return 1;
+    if (check("wrong password", run_once("definitely-not-the-password", 0), PAM_AUTH_ERR) != 0)
+        return 1;
+    if (depth == 0)
+        return 0;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 1;
+    if (pid == 0)
+        _exit(do_fork(depth - 1, expect));
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+        printf("child %d died abnormally (status 0x%x)\n", (int)pid, status);
+        return 1;
+    }
+    /* And the parent still works after its child used the helper. */
+    return WEXITSTATUS(status) | check("auth after fork", run_once(password, 0), expect);
+}
+
+static void on_sigpipe(int sig) { (void)sig; }
+
+static int same_disposition(void (*want)(int), const char *label)
+{
+    struct sigaction now;
+    sigaction(SIGPIPE, NULL, &now);
+    int ok = now.sa_handler == want;
+    printf("SIGPIPE %s after authenticating: %s\n", label, ok ? "unchanged" : "CHANGED");
+    return ok ? 0 : 1;
+}
+
+static int do_sigpipe(int expect)
+{
+    signal(SIGPIPE, SIG_DFL);
+    int bad = check("auth", run_once(password, 0), expect) | same_disposition(SIG_DFL, "default");
+    signal(SIGPIPE, on_sigpipe);
+    bad |= check("auth", run_once(password, 0), expect) | same_disposition(on_sigpipe, "handler");
+    return bad;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 7) {
+        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|cycles N|fork DEPTH|sigpipe\n", argv[0]);
+        return 2;
+    }
+    confdir = argv[1];
+    service = argv[2];
+    user = argv[3];
+    password = argv[4];
+    int expect = atoi(argv[5]);
+    const char *mode = argv[6];
+    const char *arg = argc > 7 ? argv[7] : "1";
+
+    if (strcmp(mode, "auth") == 0)
+        return check("auth", run_once(password, 0), expect);
+    if (strcmp(mode, "acct") == 0)
+        return check("acct", run_once(password, 1), expect);
+    if (strcmp(mode, "cycles") == 0)
+        return do_cycles(atol(arg), expect);
+    if (strcmp(mode, "fork") == 0)
+        return do_fork(atoi(arg), expect);
+    if (strcmp(mode, "sigpipe") == 0)
+        return do_sigpipe(expect);
+    fprintf(stderr, "unknown mode %s\n", mode);
+    return 2;
+}
