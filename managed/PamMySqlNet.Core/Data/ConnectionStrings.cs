@@ -21,7 +21,9 @@ public static class ConnectionStrings
             Pooling = true,
             MinimumPoolSize = 0,
             MaximumPoolSize = 8,
-            ConnectionIdleTimeout = 60,
+            // No idle reaper: its timer wakes thread-pool threads in the host every few seconds.
+            // A pooled connection the server dropped is detected and replaced when it is next used.
+            ConnectionIdleTimeout = 0,
             CharacterSet = "utf8mb4",
             AllowUserVariables = false,
             AllowLoadLocalInfile = false,

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the build, the demo and the tests use, when any is missing.
+# Needs root. The .NET SDK is expected on PATH (the module itself needs no .NET at run time).
+set -eu
+PACKAGES=(
+  cmake gcc make libc6-dev binutils libpam0g-dev      # build the C shim
+  mariadb-server mariadb-client                       # throwaway test databases
+  pamtester libpam-modules                            # drive PAM stacks
+  sasl2-bin libsasl2-modules                          # saslauthd, testsaslauthd
+  postfix swaks                                       # the end-to-end SMTP AUTH test
+  openssl whois python3 procps util-linux             # reference hashes, syslog capture, unshare
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how it is used; a local-only answer keeps its installer quiet. No daemon is
+# started by the tests except their own private instances.
+echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
+echo "postfix postfix/mailname string localhost" | debconf-set-selections
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

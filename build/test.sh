@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, builds with CMake, runs the xunit unit tests and the
+# integration suites against real MariaDB, libpam, saslauthd and Postfix.
+# The last line is the total: "N passed, N failed". Exit status 0 only if nothing failed.
+#   build/test.sh            (as root on Debian 12)
+set -u
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+LOGS=$(mktemp -d /tmp/pmn-test-logs.XXXXXX)
+passed=0 failed=0
+
+step() { echo; echo "=== $*"; }
+
+step "dependencies"
+bash build/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+step "build"
+if ! { cmake -S . -B out -DCMAKE_BUILD_TYPE=Release >"$LOGS/cmake.log" && cmake --build out; }; then
+  cat "$LOGS/cmake.log"; echo "0 passed, 1 failed"; exit 1
+fi
+
+step "unit tests (xunit)"
+dotnet test tests/PamMySqlNet.Tests -c Release --nologo 2>&1 | tee "$LOGS/unit.log"
+unit=$(grep -E '(Passed|Failed)!' "$LOGS/unit.log" | tail -n 1)
+if [ -n "$unit" ]; then
+  passed=$((passed + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$unit")))
+  failed=$((failed + $(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$unit")))
+else
+  echo "the unit tests did not report"; failed=$((failed + 1))
+fi
+
+# Each suite prints "N passed, N failed" last; a suite that dies without it counts as a failure.
+for suite in tests/integration/module.sh tests/integration/saslauthd.sh tests/integration/postfix_e2e.sh; do
+  [ -f "$suite" ] || continue
+  step "$suite"
+  log="$LOGS/$(basename "$suite").log"
+  bash "$suite" 2>&1 | tee "$log"
+  summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  if [ -n "$summary" ]; then
+    passed=$((passed + ${summary%% passed*}))
+    n=${summary#*, }; failed=$((failed + ${n%% failed*}))
+  else
+    echo "$suite ended without a summary"; failed=$((failed + 1))
+  fi
+done
+
+rm -rf "$LOGS"
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,164 @@
+using PamMySqlNet.Auth;
+using PamMySqlNet.Data;
+using PamMySqlNet.Logging;
+using PamMySqlNet.Pam;
+
+namespace PamMySqlNet.Tests.Auth;
+
+/// <summary>The auth flow's return codes and log lines, with the database replaced by fixed answers.
+/// (The real MySQL store is exercised by tests/integration against a real MariaDB.)</summary>
+public class ModuleEntryTests
+{
+    // MD5-crypt of "S3cret!" made by: openssl passwd -1 -salt Zx3QpL0a 'S3cret!'
+    private const string AliceHash = "$1$Zx3QpL0a$khRMgUIOFjtmgLE04xBsi.";
+
+    private static readonly string[] Args =
+    {
+        "user=postfix", "passwd=dbsecret", "db=postfix", "table=mailbox", "usercolumn=username",
+        "passwdcolumn=password", "crypt=1",
+    };
+
+    private sealed class FixedStore(UserLookup answer) : IUserStore
+    {
+        public int Calls;
+        public UserLookup Lookup(string userName)
+        {
+            Calls++;
+            return answer;
+        }
+    }
+
+    private sealed class ThrowingStore : IUserStore
+    {
+        public UserLookup Lookup(string userName) => throw new InvalidOperationException("boom S3cret!");
+    }
+
+    private sealed class Conversation(string? password, PamCode code = PamCode.Success) : IPamConversation
+    {
+        public AuthTokMode? Mode;
+        public PamCode GetAuthTok(AuthTokMode mode, out byte[]? token)
+        {
+            Mode = mode;
+            if (password == "throw")
+                throw new IOException("conversation broke");
+            token = password is null ? null : System.Text.Encoding.UTF8.GetBytes(password);
+            return code;
+        }
+    }
+
+    private static (PamCode Code, ListLog Log) Run(IUserStore store, string? password, string user = "alice@example.test",
+        PamOperation op = PamOperation.Authenticate, PamFlags flags = PamFlags.None, params string[] extra)
+    {
+        var log = new ListLog();
+        var request = new ModuleRequest(op, flags, Args.Concat(extra).ToArray(), user, "smtp", "203.0.113.9");
+        var code = ModuleEntry.Run(request, new Conversation(password), log, (_, _) => store);
+        return (code, log);
+    }
+
+    [Fact]
+    public void RightPassword() =>
+        Assert.Equal(PamCode.Success, Run(new FixedStore(new(LookupStatus.Found, AliceHash)), "S3cret!").Code);
+
+    [Fact]
+    public void WrongPasswordIsAuthErrWithOneLineNamingTheUser()
+    {
+        var (code, log) = Run(new FixedStore(new(LookupStatus.Found, AliceHash)), "S3cret?");
+        Assert.Equal(PamCode.AuthErr, code);
+        var line = Assert.Single(log.Lines);
+        Assert.Contains("wrong password for user \"alice@example.test\" rhost=\"203.0.113.9\"", line.Message);
+    }
+
+    [Theory]
+    [InlineData(LookupStatus.NotFound, PamCode.UserUnknown)]
+    [InlineData(LookupStatus.Ambiguous, PamCode.ServiceErr)]
+    [InlineData(LookupStatus.Unavailable, PamCode.AuthInfoUnavail)]
+    [InlineData(LookupStatus.QueryFailed, PamCode.ServiceErr)]
+    public void LookupFailuresMapToPamMysqlsCodes(LookupStatus status, PamCode expected)
+    {
+        var (code, log) = Run(new FixedStore(new(status, Detail: "cause")), "S3cret!");
+        Assert.Equal(expected, code);
+        Assert.Single(log.Lines);
+    }
+
+    [Fact]
+    public void UnknownUserIsNotNamedUnlessVerbose()
+    {
+        var quiet = Run(new FixedStore(new(LookupStatus.NotFound)), "x", "typo-password-as-user").Log;
+        Assert.DoesNotContain("typo-password-as-user", quiet.Lines.Single().Message);
+        var verbose = Run(new FixedStore(new(LookupStatus.NotFound)), "x", "typo-password-as-user", extra: "debug").Log;
+        Assert.Contains("typo-password-as-user", verbose.Lines.Single().Message);
+    }
+
+    [Fact]
+    public void NullStoredPasswordNeedsNullokAnEmptyPasswordAndNoDisallowFlag()
+    {
+        var nullRow = new FixedStore(new(LookupStatus.Found, null));
+        Assert.Equal(PamCode.AuthErr, Run(nullRow, "").Code);
+        Assert.Equal(PamCode.Success, Run(nullRow, "", extra: "nullok").Code);
+        Assert.Equal(PamCode.AuthErr, Run(nullRow, "x", extra: "nullok").Code);
+        Assert.Equal(PamCode.AuthErr, Run(nullRow, "", flags: PamFlags.DisallowNullAuthTok, extra: "nullok").Code);
+        Assert.Equal(PamCode.AuthErr, Run(new FixedStore(new(LookupStatus.Found, "")), "").Code);
+    }
+
+    [Fact]
+    public void MalformedStoredHashIsAuthErrAndSaysSo()
+    {
+        var (code, log) = Run(new FixedStore(new(LookupStatus.Found, "$1$abc")), "x");
+        Assert.Equal(PamCode.AuthErr, code);
+        Assert.Contains("not a valid hash", log.Lines.Single().Message);
+    }
+
+    [Fact]
+    public void ExceptionsNeverEscapeAndNeverQuoteTheirMessage()
+    {
+        var (code, log) = Run(new ThrowingStore(), "S3cret!");
+        Assert.Equal(PamCode.ServiceErr, code);
+        var line = Assert.Single(log.Lines).Message;
+        Assert.Contains("InvalidOperationException", line);
+        Assert.DoesNotContain("S3cret!", line);
+        Assert.Equal(PamCode.ServiceErr, Run(new FixedStore(new(LookupStatus.Found, AliceHash)), "throw").Code);
+    }
+
+    [Fact]
+    public void BadOptionsAreServiceErrBeforeAnyLookup()
+    {
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash));
+        var (code, log) = Run(store, "S3cret!", extra: "crypt=11");
+        Assert.Equal(PamCode.ServiceErr, code);
+        Assert.Equal(0, store.Calls);
+        Assert.Contains("option 'crypt'", log.Lines.Single().Message);
+    }
+
+    [Fact]
+    public void HostileUserNamesNeverReachTheStore()
+    {
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash));
+        Assert.Equal(PamCode.UserUnknown, Run(store, "S3cret!", new string('u', 10240)).Code);
+        Assert.Equal(PamCode.UserUnknown, Run(store, "S3cret!", "alice\u0001").Code);
+        Assert.Equal(PamCode.UserUnknown, Run(store, "S3cret!", "al\uFFFDice").Code);
+        Assert.Equal(0, store.Calls);
+    }
+
+    [Fact]
+    public void FirstPassOptionsChooseTheConversationMode()
+    {
+        AuthTokMode? ModeFor(params string[] extra)
+        {
+            var conversation = new Conversation("S3cret!");
+            var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args.Concat(extra).ToArray(), "alice", null, null);
+            ModuleEntry.Run(request, conversation, new ListLog(), (_, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
+            return conversation.Mode;
+        }
+        Assert.Equal(AuthTokMode.TryFirstPass, ModeFor());
+        Assert.Equal(AuthTokMode.UseFirstPass, ModeFor("use_first_pass"));
+        Assert.Equal(AuthTokMode.Prompt, ModeFor("try_first_pass=0"));
+    }
+
+    [Fact]
+    public void AccountCheckNeedsNoPassword()
+    {
+        Assert.Equal(PamCode.Success, Run(new FixedStore(new(LookupStatus.Found, AliceHash)), null, op: PamOperation.AcctMgmt).Code);
+        Assert.Equal(PamCode.UserUnknown, Run(new FixedStore(new(LookupStatus.NotFound)), null, op: PamOperation.AcctMgmt).Code);
+        Assert.Equal(PamCode.Success, Run(new ThrowingStore(), null, op: PamOperation.SetCred).Code);
+    }
+}

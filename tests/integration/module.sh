@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# The built module (out/pam_mysql_net.so) through real libpam against a throwaway MariaDB:
+# the seed's Postfix line, pam_mysql's return codes, hostile user names, bad options, a stopped and
+# a frozen database, host safety (NODELETE, 10,000 cycles in one process, fork, SIGPIPE) and the
+# syslog lines (one per failure, never a secret).
+#   bash tests/integration/module.sh          (after cmake --build out; run as root)
+# PMN_CYCLES sets the number of in-process cycles (default 10000).
+set -u
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$REPO/tests/lib/syslog.sh"
+syslog_private_namespace "$0" "$@"
+source "$REPO/tests/lib/check.sh"
+source "$REPO/tests/lib/mariadb.sh"
+
+OUT=${PMN_OUT:-$REPO/out}
+MODULE=$OUT/pam_mysql_net.so
+HOST=$OUT/pmn_pam_host
+WORK=$(mktemp -d /tmp/pmn-module.XXXXXX)
+ETC_SERVICE=pmn-test-$$-$RANDOM
+
+cleanup() {
+  mdb_stop
+  syslog_stop
+  rm -f "/etc/pam.d/$ETC_SERVICE"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$WORK/pam.d"
+echo "auth required pam_deny.so" >"$WORK/pam.d/other"
+syslog_start "$WORK/syslog"
+mdb_start "$WORK/db" || exit 1
+mdb_seed_mailbox
+mdb_sql "GRANT SELECT ON postfix.* TO 'postfix'@'127.0.0.1'"
+mdb_add_user alice@example.test 'S3cret!'
+mdb_add_user 'bob@example.test' 'pässwörd ü'
+mdb_set_password nullpw@example.test NULL
+mdb_set_password emptypw@example.test ''
+mdb_set_password broken@example.test '$1$abc'
+mdb_set_password plain@example.test 'plain-text-pw'
+mdb_add_user inactive@example.test 'S3cret!'
+mdb_sql "UPDATE postfix.mailbox SET active = 0 WHERE username = 'inactive@example.test'"
+
+SEED="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 md5=1"
+
+# service NAME ARGS...: a private service file with auth and account lines for the module
+service() {
+  local name=$1; shift
+  printf 'auth required %s %s\naccount required %s %s\n' "$MODULE" "$*" "$MODULE" "$*" >"$WORK/pam.d/$name"
+}
+
+# rc SERVICE USER PASSWORD [auth|acct]: the PAM code the module returned
+rc() {
+  "$HOST" "$WORK/pam.d" "$1" "$2" "$3" -1 "${4:-auth}" 2>&1 | sed -n 's/.*rc=\([0-9-]*\).*/\1/p' | head -n 1
+}
+
+PAM_SUCCESS=0 PAM_SERVICE_ERR=3 PAM_AUTH_ERR=7 PAM_AUTHINFO_UNAVAIL=9 PAM_USER_UNKNOWN=10
+
+echo "# build properties"
+check_true "core is linked NODELETE" bash -c "readelf -d '$OUT/pam_mysql_net_core.so' | grep -q 'FLAGS_1.*NODELETE'"
+check_true "shim is linked NODELETE" bash -c "readelf -d '$MODULE' | grep -q 'FLAGS_1.*NODELETE'"
+check "shim exports only pam_sm_*" \
+  "pam_sm_acct_mgmt pam_sm_authenticate pam_sm_chauthtok pam_sm_close_session pam_sm_open_session pam_sm_setcred" \
+  "$(nm -D --defined-only "$MODULE" | awk '{print $3}' | sort | xargs)"
+check "core exports only pmn_*" "pmn_abi_version pmn_handle" \
+  "$(nm -D --defined-only "$OUT/pam_mysql_net_core.so" | awk '$2=="T"{sub(/@.*/,"",$3); print $3}' | sort | xargs)"
+
+echo "# the seed's Postfix line"
+service smtp "$SEED"
+check "good password" $PAM_SUCCESS "$(rc smtp alice@example.test 'S3cret!')"
+check "UTF-8 password" $PAM_SUCCESS "$(rc smtp bob@example.test 'pässwörd ü')"
+check "wrong password" $PAM_AUTH_ERR "$(rc smtp alice@example.test 'S3cret')"
+check "unknown user" $PAM_USER_UNKNOWN "$(rc smtp nobody@example.test 'S3cret!')"
+check "case-insensitive collation matches as in pam_mysql" $PAM_SUCCESS "$(rc smtp ALICE@EXAMPLE.TEST 'S3cret!')"
+check "NULL stored password" $PAM_AUTH_ERR "$(rc smtp nullpw@example.test '')"
+check "empty stored password" $PAM_AUTH_ERR "$(rc smtp emptypw@example.test '')"
+check "malformed stored hash" $PAM_AUTH_ERR "$(rc smtp broken@example.test 'x')"
+check "account: existing user" $PAM_SUCCESS "$(rc smtp alice@example.test '' acct)"
+check "account: unknown user" $PAM_USER_UNKNOWN "$(rc smtp nobody@example.test '' acct)"
+
+echo "# hostile user names"
+for name in "x' OR '1'='1" "%" "_" "a\\' OR 1=1 -- " "alice@example.%" "alice@example.tes_" \
+            "' UNION SELECT '\$1\$x\$y' -- "; do
+  check "user name [$name]" $PAM_USER_UNKNOWN "$(rc smtp "$name" 'S3cret!')"
+done
+check "10 KB user name" $PAM_USER_UNKNOWN "$(rc smtp "$(head -c 10240 /dev/zero | tr '\0' u)" 'S3cret!')"
+check "user name with control characters" $PAM_USER_UNKNOWN "$(rc smtp "$(printf 'alice\tx\x01')" 'S3cret!')"
+check "user name that is not UTF-8" $PAM_USER_UNKNOWN "$(rc smtp "$(printf 'al\xffice')" 'S3cret!')"
+
+echo "# options"
+service plain "${SEED/crypt=1/crypt=0}"
+check "crypt=0 plain text" $PAM_SUCCESS "$(rc plain plain@example.test 'plain-text-pw')"
+check "crypt=0 wrong" $PAM_AUTH_ERR "$(rc plain plain@example.test 'plain-text-p')"
+service where "$SEED" "[where=active = 1 AND domain <> 'x y']"
+check "[where=...] keeps active users" $PAM_SUCCESS "$(rc where alice@example.test 'S3cret!')"
+check "[where=...] hides inactive users" $PAM_USER_UNKNOWN "$(rc where inactive@example.test 'S3cret!')"
+service badcrypt "${SEED/crypt=1/crypt=bogus}"
+check "bad crypt value" $PAM_SERVICE_ERR "$(rc badcrypt alice@example.test 'S3cret!')"
+service nodb "${SEED/db=postfix/}"
+check "missing db" $PAM_SERVICE_ERR "$(rc nodb alice@example.test 'S3cret!')"
+service badtable "${SEED/table=mailbox/table=nosuchtable}"
+check "missing table (SQL error)" $PAM_SERVICE_ERR "$(rc badtable alice@example.test 'S3cret!')"
+service evil "${SEED/table=mailbox/[table=mailbox; DROP TABLE mailbox]}"
+check "table with ';' refused" $PAM_SERVICE_ERR "$(rc evil alice@example.test 'S3cret!')"
+check "mailbox table still there" 7 "$(mdb_sql 'SELECT COUNT(*) FROM postfix.mailbox')"
+service unknownopt "$SEED" usercolum=oops
+check "unknown option is not fatal" $PAM_SUCCESS "$(rc unknownopt alice@example.test 'S3cret!')"
+service baddbpw "${SEED/passwd=yourpass/passwd=wrong}"
+check "bad DB password" $PAM_AUTHINFO_UNAVAIL "$(rc baddbpw alice@example.test 'S3cret!')"
+service useonly "$SEED" use_first_pass
+check "use_first_pass without an earlier password" $PAM_AUTH_ERR "$(rc useonly alice@example.test 'S3cret!')"
+
+echo "# syslog: one clear line per failure, no secrets"
+service debug "$SEED" debug
+syslog_mark
+rc debug alice@example.test 'Wr0ngPassw0rd' >/dev/null
+lines=$(syslog_since | grep -c 'pam_mysql_net(debug:auth)')
+check "wrong password logs one line" 1 "$lines"
+check_true "that line names the cause" bash -c "tail -n 1 '$WORK/syslog' | grep -q 'wrong password for user \"alice@example.test\"'"
+syslog_mark
+rc smtp nobody@example.test 'x' >/dev/null
+check_true "unknown user is not named without debug" bash -c "! tail -n 2 '$WORK/syslog' | grep -q nobody"
+rc debug nobody@example.test 'x' >/dev/null
+rc badcrypt alice@example.test 'S3cret!' >/dev/null
+check_true "bad option is logged by name" bash -c "grep -q \"configuration error: option 'crypt': unknown crypt mode\" '$WORK/syslog'"
+check_true "unknown option is logged by name" bash -c "grep -q \"unknown option 'usercolum' ignored\" '$WORK/syslog'"
+check_true "DB failure names the cause" bash -c "grep -q 'database unavailable: cannot connect to 127.0.0.1:$MDB_PORT: Access denied' '$WORK/syslog'"
+
+echo "# host safety"
+CYCLES=${PMN_CYCLES:-10000}
+service cycles "$SEED" connect_timeout=1 query_timeout=1
+"$HOST" "$WORK/pam.d" cycles alice@example.test 'S3cret!' 0 cycles "$CYCLES" >"$WORK/cycles.log" 2>&1
+check "$CYCLES pam_start/authenticate/end cycles in one process" 0 "$?"
+count() { sed -n "s/$1: .*$2=\([0-9]*\).*/\1/p" "$WORK/cycles.log"; }
+check "thread count flat after warm-up" "$(count 'after warm-up' threads)" "$(count 'after last cycle' threads)"
+check "fd count flat after warm-up" "$(count 'after warm-up' fds)" "$(count 'after last cycle' fds)"
+rss_growth=$(( $(count 'after last cycle' rss_kb) - $(count 'after warm-up' rss_kb) ))
+check_true "RSS growth after warm-up under 4 MB (${rss_growth} kB)" test "$rss_growth" -lt 4096
+grep 'after' "$WORK/cycles.log"
+timeout 60 "$HOST" "$WORK/pam.d" smtp alice@example.test 'S3cret!' 0 fork 3 >"$WORK/fork.log" 2>&1
+check "fork after first use: child, grandchildren and parent all answer" 0 "$?"
+check "every generation authenticated" 7 "$(grep -c '^auth.*rc=0' "$WORK/fork.log")"
+timeout 60 "$HOST" "$WORK/pam.d" smtp alice@example.test 'S3cret!' 0 sigpipe >"$WORK/sigpipe.log" 2>&1
+check "host's SIGPIPE disposition unchanged" 0 "$?"
+
+echo "# pamtester with a service in /etc/pam.d"
+printf 'auth required %s %s\naccount required %s %s\n' "$MODULE" "$SEED" "$MODULE" "$SEED" >"/etc/pam.d/$ETC_SERVICE"
+echo 'S3cret!' | pamtester "$ETC_SERVICE" alice@example.test authenticate acct_mgmt >"$WORK/pt.log" 2>&1
+check "pamtester: good password" 0 "$?"
+echo 'nope' | pamtester "$ETC_SERVICE" alice@example.test authenticate >"$WORK/pt.log" 2>&1
+check "pamtester: wrong password refused" 1 "$?"
+
+echo "# a frozen and a stopped database"
+service fast "$SEED" connect_timeout=2
+mdb_freeze
+start=$(date +%s%N)
+check "frozen database: PAM_AUTHINFO_UNAVAIL" $PAM_AUTHINFO_UNAVAIL "$(rc fast alice@example.test 'S3cret!')"
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+check_true "frozen database answered within the connect timeout (${elapsed} ms)" test "$elapsed" -lt 4000
+mdb_thaw
+check "thawed database answers again" $PAM_SUCCESS "$(rc fast alice@example.test 'S3cret!')"
+MDB_PORT_WANTED=$MDB_PORT
+mdb_stop
+check "stopped database: PAM_AUTHINFO_UNAVAIL" $PAM_AUTHINFO_UNAVAIL "$(rc smtp alice@example.test 'S3cret!')"
+mdb_start "$WORK/db" || exit 1
+check "restarted database answers again" $PAM_SUCCESS "$(rc smtp alice@example.test 'S3cret!')"
+
+echo "# no secret ever reached syslog"
+for secret in 'S3cret!' 'Wr0ngPassw0rd' 'pässwörd ü' 'plain-text-pw' yourpass \
+              "$(mdb_sql "SELECT password FROM postfix.mailbox WHERE username='alice@example.test'")"; do
+  check_true "syslog holds no '${secret:0:3}…'" bash -c "! grep -qF -- \"\$1\" '$WORK/syslog'" _ "$secret"
+done
+
+check_summary
