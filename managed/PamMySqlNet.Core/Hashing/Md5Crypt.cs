@@ -4,27 +4,36 @@ namespace PamMySqlNet.Hashing;
 
 /// <summary>
 /// MD5-crypt (<c>$1$salt$hash</c>, Poul-Henning Kamp's FreeBSD scheme): 1000 rounds of MD5,
-/// a salt of up to 8 characters, 22 characters of crypt-base64 output.
+/// a salt of up to 8 characters, 22 characters of crypt-base64 output. Apache's <c>$apr1$</c>
+/// is the same algorithm with "$apr1$" as the magic string.
 /// </summary>
 public static class Md5Crypt
 {
     public const string Prefix = "$1$";
+    public const string AprPrefix = "$apr1$";
     private const int MaxSalt = 8;
 
     /// <summary>Checks <paramref name="password"/> against a stored <c>$1$</c> string.</summary>
-    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored)
+    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, Prefix);
+
+    /// <summary>Checks <paramref name="password"/> against a stored <c>$apr1$</c> string.</summary>
+    public static VerifyResult VerifyApr1(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, AprPrefix);
+
+    private static VerifyResult Verify(ReadOnlySpan<byte> password, string stored, string prefix)
     {
-        if (!TryParseSalt(stored, out string salt))
+        if (!TryParseSalt(stored, prefix, out string salt))
             return VerifyResult.Malformed;
-        string computed = Hash(password, salt);
+        string computed = Hash(password, salt, prefix);
         return ConstantTime.Equals(computed, stored) ? VerifyResult.Match : VerifyResult.NoMatch;
     }
 
-    /// <summary>The full <c>$1$salt$hash</c> string for a password and salt.</summary>
-    public static string Hash(ReadOnlySpan<byte> password, string salt)
+    /// <summary>The full <c>$1$salt$hash</c> (or <c>$apr1$salt$hash</c>) string for a password and salt.</summary>
+    public static string Hash(ReadOnlySpan<byte> password, string salt, string prefix = Prefix)
     {
+        if (prefix is not (Prefix or AprPrefix))
+            throw new ArgumentException("md5crypt prefix must be $1$ or $apr1$", nameof(prefix));
         byte[] saltBytes = System.Text.Encoding.ASCII.GetBytes(salt.Length > MaxSalt ? salt[..MaxSalt] : salt);
-        byte[] magic = "$1$"u8.ToArray();
+        byte[] magic = System.Text.Encoding.ASCII.GetBytes(prefix);
         Span<byte> alt = stackalloc byte[16];
         using (var h = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
         {
@@ -55,8 +64,8 @@ public static class Md5Crypt
                 h.GetHashAndReset(final);
             }
         }
-        var sb = new System.Text.StringBuilder(Prefix.Length + saltBytes.Length + 1 + 22);
-        sb.Append(Prefix).Append(System.Text.Encoding.ASCII.GetString(saltBytes)).Append('$');
+        var sb = new System.Text.StringBuilder(prefix.Length + saltBytes.Length + 1 + 22);
+        sb.Append(prefix).Append(System.Text.Encoding.ASCII.GetString(saltBytes)).Append('$');
         CryptBase64.Append(sb, final[0], final[6], final[12], 4);
         CryptBase64.Append(sb, final[1], final[7], final[13], 4);
         CryptBase64.Append(sb, final[2], final[8], final[14], 4);
@@ -69,15 +78,15 @@ public static class Md5Crypt
     }
 
     /// <summary>The salt of a stored string: up to 8 characters after <c>$1$</c>, ending at '$'.</summary>
-    private static bool TryParseSalt(string stored, out string salt)
+    private static bool TryParseSalt(string stored, string prefix, out string salt)
     {
         salt = "";
-        if (!stored.StartsWith(Prefix, StringComparison.Ordinal))
+        if (!stored.StartsWith(prefix, StringComparison.Ordinal))
             return false;
-        int end = stored.IndexOf('$', Prefix.Length);
+        int end = stored.IndexOf('$', prefix.Length);
         if (end < 0)
             return false;
-        salt = stored[Prefix.Length..end];
+        salt = stored[prefix.Length..end];
         // libxcrypt reads at most 8 salt characters; a longer one can never be produced by it.
         return salt.Length <= MaxSalt && salt.All(c => c is > ' ' and < (char)127 and not ':' and not ';' and not '*' and not '!' and not '\\')
                && stored.Length == end + 1 + 22;

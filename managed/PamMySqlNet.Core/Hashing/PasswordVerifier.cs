@@ -8,20 +8,33 @@ public static class PasswordVerifier
     /// <param name="mode">The configured crypt mode.</param>
     /// <param name="password">The exact password bytes the user typed.</param>
     /// <param name="stored">The stored column value (never null here).</param>
-    public static VerifyResult Verify(CryptMode mode, ReadOnlySpan<byte> password, string stored)
+    public static VerifyResult Verify(CryptMode mode, ReadOnlySpan<byte> password, string stored) =>
+        Verify(mode, password, stored, VerifyOptions.Default);
+
+    /// <summary>As above, with <c>use_323_passwd</c> and the auto-mode default from <paramref name="options"/>.
+    /// Never throws for any stored string; see <see cref="SchemeRegistry"/> for caps and detection.</summary>
+    public static VerifyResult Verify(CryptMode mode, ReadOnlySpan<byte> password, string stored, VerifyOptions options)
     {
-        switch (mode)
+        if (stored is null)
+            return VerifyResult.Malformed;
+        if (stored.Length > SchemeRegistry.MaxStoredLength && mode != CryptMode.Plain)
+            return VerifyResult.Malformed;
+        try
         {
-            case CryptMode.Plain:
-                return ConstantTime.EqualsHidingLength(password, System.Text.Encoding.UTF8.GetBytes(stored))
-                    ? VerifyResult.Match
-                    : VerifyResult.NoMatch;
-            case CryptMode.Crypt:
-                return stored.StartsWith(Md5Crypt.Prefix, StringComparison.Ordinal)
-                    ? Md5Crypt.Verify(password, stored)
-                    : LibXCrypt.Verify(password, stored);
-            default:
-                return VerifyResult.Unsupported;
+            if (mode == CryptMode.Auto)
+                return SchemeRegistry.VerifyAuto(password, stored, options);
+            var scheme = SchemeRegistry.ForMode(mode, stored, options);
+            return scheme?.Verify(password, stored) ?? VerifyResult.Unsupported;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException
+                                      or IndexOutOfRangeException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            // Validation is meant to catch everything first; this is the last line of defence.
+            return VerifyResult.Malformed;
         }
     }
+
+    /// <summary>The scheme name that would check <paramref name="stored"/> (for logs), or null.</summary>
+    public static string? SchemeName(CryptMode mode, string stored, VerifyOptions? options = null) =>
+        mode == CryptMode.Auto ? null : SchemeRegistry.ForMode(mode, stored, options ?? VerifyOptions.Default)?.Name;
 }

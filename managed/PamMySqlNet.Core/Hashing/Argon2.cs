@@ -1,0 +1,335 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PamMySqlNet.Hashing;
+
+public enum Argon2Type { Argon2d = 0, Argon2i = 1, Argon2id = 2 }
+
+/// <summary>
+/// Argon2i / Argon2id (RFC 9106, versions 0x10 and 0x13) in the PHC string form
+/// <c>$argon2id$v=19$m=65536,t=3,p=1$salt$hash</c> (unpadded base64). Lanes are computed one
+/// after another (same result as parallel lanes).
+/// </summary>
+public static class Argon2
+{
+    /// <summary>Our caps on what a stored string may ask for: memory in KiB (256 MiB), passes, lanes.</summary>
+    public const int MaxMemoryKiB = 256 * 1024;
+    public const int MaxIterations = 32;
+    public const int MaxParallelism = 16;
+    private const int BlockWords = 128; // 1 KiB blocks of 64-bit words
+    private const int SyncPoints = 4;
+
+    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored)
+    {
+        if (!TryParse(stored, out var type, out int version, out int m, out int t, out int p, out byte[] salt, out byte[] expected))
+            return VerifyResult.Malformed;
+        byte[] tag = new byte[expected.Length];
+        try
+        {
+            Compute(type, version, password, salt, m, t, p, tag);
+            return CryptographicOperations.FixedTimeEquals(tag, expected) ? VerifyResult.Match : VerifyResult.NoMatch;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(tag);
+        }
+    }
+
+    private static bool TryParse(string stored, out Argon2Type type, out int version, out int m, out int t, out int p,
+        out byte[] salt, out byte[] hash)
+    {
+        type = default; version = 0x10; m = t = p = 0; salt = hash = Array.Empty<byte>();
+        string[] f = stored.Split('$');
+        // "", "argon2id", ["v=19",] "m=..,t=..,p=..", salt, hash
+        if (f.Length is not (5 or 6) || f[0].Length != 0)
+            return false;
+        switch (f[1])
+        {
+            case "argon2i": type = Argon2Type.Argon2i; break;
+            case "argon2id": type = Argon2Type.Argon2id; break;
+            case "argon2d": type = Argon2Type.Argon2d; break;
+            default: return false;
+        }
+        int k = 2;
+        if (f.Length == 6)
+        {
+            if (f[2] == "v=19") version = 0x13;
+            else if (f[2] == "v=16") version = 0x10;
+            else return false;
+            k = 3;
+        }
+        string[] ps = f[k].Split(',');
+        if (ps.Length != 3 || !ps[0].StartsWith("m=", StringComparison.Ordinal) || !ps[1].StartsWith("t=", StringComparison.Ordinal)
+            || !ps[2].StartsWith("p=", StringComparison.Ordinal)
+            || !Codec.TryParseDecimal(ps[0].AsSpan(2), int.MaxValue, out long mm)
+            || !Codec.TryParseDecimal(ps[1].AsSpan(2), int.MaxValue, out long tt)
+            || !Codec.TryParseDecimal(ps[2].AsSpan(2), int.MaxValue, out long pp))
+            return false;
+        if (pp < 1 || pp > MaxParallelism || tt < 1 || tt > MaxIterations || mm < 8 * pp || mm > MaxMemoryKiB)
+            return false;
+        if (!Codec.TryDecodeBase64(f[k + 1], padded: false, out salt) || salt.Length < 8 || salt.Length > 1024
+            || !Codec.TryDecodeBase64(f[k + 2], padded: false, out hash) || hash.Length < 4 || hash.Length > 1024)
+            return false;
+        m = (int)mm; t = (int)tt; p = (int)pp;
+        return true;
+    }
+
+    /// <summary>The PHC string for a password (version 0x13).</summary>
+    public static string Hash(Argon2Type type, ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int memoryKiB, int iterations,
+        int parallelism, int tagLength = 32)
+    {
+        byte[] tag = new byte[tagLength];
+        Compute(type, 0x13, password, salt, memoryKiB, iterations, parallelism, tag);
+        string name = type switch { Argon2Type.Argon2i => "argon2i", Argon2Type.Argon2id => "argon2id", _ => "argon2d" };
+        return $"${name}$v=19$m={memoryKiB},t={iterations},p={parallelism}${Convert.ToBase64String(salt).TrimEnd('=')}${Convert.ToBase64String(tag).TrimEnd('=')}";
+    }
+
+    public static void Compute(Argon2Type type, int version, ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt,
+        int memoryKiB, int passes, int lanes, Span<byte> tag)
+    {
+        if (lanes < 1 || passes < 1 || memoryKiB < 8 * lanes || tag.Length < 4)
+            throw new ArgumentOutOfRangeException(nameof(memoryKiB));
+        int segment = memoryKiB / (SyncPoints * lanes);
+        int laneLength = segment * SyncPoints;
+        int blocks = laneLength * lanes;
+
+        Span<byte> h0 = stackalloc byte[72];
+        var b = new Blake2b(64);
+        b.UpdateLE32((uint)lanes);
+        b.UpdateLE32((uint)tag.Length);
+        b.UpdateLE32((uint)memoryKiB);
+        b.UpdateLE32((uint)passes);
+        b.UpdateLE32((uint)version);
+        b.UpdateLE32((uint)type);
+        b.UpdateLE32((uint)password.Length);
+        b.Update(password);
+        b.UpdateLE32((uint)salt.Length);
+        b.Update(salt);
+        b.UpdateLE32(0); // no secret
+        b.UpdateLE32(0); // no associated data
+        b.Final(h0[..64]);
+
+        ulong[] mem = new ulong[(long)blocks * BlockWords];
+        byte[] blockBytes = new byte[1024];
+        try
+        {
+            for (int l = 0; l < lanes; l++)
+            {
+                for (int j = 0; j < 2; j++)
+                {
+                    BinaryPrimitives.WriteUInt32LittleEndian(h0[64..], (uint)j);
+                    BinaryPrimitives.WriteUInt32LittleEndian(h0[68..], (uint)l);
+                    HPrime(h0, blockBytes);
+                    Span<ulong> dst = mem.AsSpan((l * laneLength + j) * BlockWords, BlockWords);
+                    for (int w = 0; w < BlockWords; w++)
+                        dst[w] = BinaryPrimitives.ReadUInt64LittleEndian(blockBytes.AsSpan(8 * w));
+                }
+            }
+
+            ulong[] address = new ulong[BlockWords];
+            ulong[] input = new ulong[BlockWords];
+            ulong[] zero = new ulong[BlockWords];
+            ulong[] tmp = new ulong[BlockWords];
+            for (int pass = 0; pass < passes; pass++)
+            {
+                for (int slice = 0; slice < SyncPoints; slice++)
+                {
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        bool independent = type == Argon2Type.Argon2i
+                                           || (type == Argon2Type.Argon2id && pass == 0 && slice < SyncPoints / 2);
+                        if (independent)
+                        {
+                            Array.Clear(input);
+                            input[0] = (ulong)pass;
+                            input[1] = (ulong)lane;
+                            input[2] = (ulong)slice;
+                            input[3] = (ulong)blocks;
+                            input[4] = (ulong)passes;
+                            input[5] = (ulong)type;
+                        }
+                        int start = pass == 0 && slice == 0 ? 2 : 0;
+                        if (independent && start == 2)
+                            NextAddresses(address, input, zero, tmp);
+                        for (int i = start; i < segment; i++)
+                        {
+                            int cur = lane * laneLength + slice * segment + i;
+                            int prev = (slice * segment + i) == 0 ? cur + laneLength - 1 : cur - 1;
+                            ulong pseudo;
+                            if (independent)
+                            {
+                                if (i % BlockWords == 0)
+                                    NextAddresses(address, input, zero, tmp);
+                                pseudo = address[i % BlockWords];
+                            }
+                            else
+                            {
+                                pseudo = mem[prev * BlockWords];
+                            }
+                            int refLane = (int)((pseudo >> 32) % (ulong)lanes);
+                            if (pass == 0 && slice == 0)
+                                refLane = lane;
+                            int refIndex = IndexAlpha(pass, slice, i, segment, laneLength, (uint)pseudo, refLane == lane);
+                            int refBlock = refLane * laneLength + refIndex;
+                            bool xorInto = version == 0x13 && pass > 0;
+                            FillBlock(mem, prev, refBlock, cur, xorInto, tmp);
+                        }
+                    }
+                }
+            }
+
+            // Final block: XOR of every lane's last block.
+            Span<ulong> final = tmp;
+            mem.AsSpan((laneLength - 1) * BlockWords, BlockWords).CopyTo(final);
+            for (int l = 1; l < lanes; l++)
+            {
+                ReadOnlySpan<ulong> last = mem.AsSpan((l * laneLength + laneLength - 1) * BlockWords, BlockWords);
+                for (int w = 0; w < BlockWords; w++)
+                    final[w] ^= last[w];
+            }
+            for (int w = 0; w < BlockWords; w++)
+                BinaryPrimitives.WriteUInt64LittleEndian(blockBytes.AsSpan(8 * w), final[w]);
+            HPrime(blockBytes, tag);
+            Array.Clear(tmp);
+        }
+        finally
+        {
+            Array.Clear(mem);
+            CryptographicOperations.ZeroMemory(blockBytes);
+            CryptographicOperations.ZeroMemory(h0);
+        }
+    }
+
+    private static int IndexAlpha(int pass, int slice, int index, int segment, int laneLength, uint pseudo, bool sameLane)
+    {
+        int area;
+        if (pass == 0)
+        {
+            area = sameLane ? slice * segment + index - 1 : slice * segment + (index == 0 ? -1 : 0);
+        }
+        else
+        {
+            area = sameLane ? laneLength - segment + index - 1 : laneLength - segment + (index == 0 ? -1 : 0);
+        }
+        ulong x = ((ulong)pseudo * pseudo) >> 32;
+        ulong y = ((ulong)area * x) >> 32;
+        ulong relative = (ulong)area - 1 - y;
+        ulong startPos = pass == 0 || slice == SyncPoints - 1 ? 0 : (ulong)((slice + 1) * segment);
+        return (int)((startPos + relative) % (ulong)laneLength);
+    }
+
+    private static void NextAddresses(ulong[] address, ulong[] input, ulong[] zero, ulong[] tmp)
+    {
+        input[6]++;
+        Compress(zero, input, address, xorInto: false, tmp);
+        Compress(zero, address, address, xorInto: false, tmp);
+    }
+
+    private static void FillBlock(ulong[] mem, int prev, int refBlock, int cur, bool xorInto, ulong[] tmp)
+    {
+        Span<ulong> r = tmp;
+        ReadOnlySpan<ulong> x = mem.AsSpan(prev * BlockWords, BlockWords);
+        ReadOnlySpan<ulong> y = mem.AsSpan(refBlock * BlockWords, BlockWords);
+        Span<ulong> dst = mem.AsSpan(cur * BlockWords, BlockWords);
+        for (int w = 0; w < BlockWords; w++)
+            r[w] = x[w] ^ y[w];
+        Span<ulong> z = stackalloc ulong[BlockWords];
+        r.CopyTo(z);
+        Permute(z);
+        if (xorInto)
+            for (int w = 0; w < BlockWords; w++) dst[w] ^= z[w] ^ r[w];
+        else
+            for (int w = 0; w < BlockWords; w++) dst[w] = z[w] ^ r[w];
+    }
+
+    /// <summary>G(x, y) into dst (dst may alias y).</summary>
+    private static void Compress(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y, Span<ulong> dst, bool xorInto, ulong[] tmp)
+    {
+        Span<ulong> r = tmp;
+        for (int w = 0; w < BlockWords; w++)
+            r[w] = x[w] ^ y[w];
+        Span<ulong> z = stackalloc ulong[BlockWords];
+        r.CopyTo(z);
+        Permute(z);
+        for (int w = 0; w < BlockWords; w++)
+            dst[w] = (xorInto ? dst[w] : 0) ^ z[w] ^ r[w];
+    }
+
+    /// <summary>Argon2's P applied to the 8 rows, then to the 8 columns, of a block seen as 8x8 128-bit registers.</summary>
+    private static void Permute(Span<ulong> v)
+    {
+        for (int row = 0; row < 8; row++)
+        {
+            int b = row * 16;
+            Round(v, b + 0, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7,
+                b + 8, b + 9, b + 10, b + 11, b + 12, b + 13, b + 14, b + 15);
+        }
+        for (int col = 0; col < 8; col++)
+        {
+            int b = col * 2;
+            Round(v, b, b + 1, b + 16, b + 17, b + 32, b + 33, b + 48, b + 49,
+                b + 64, b + 65, b + 80, b + 81, b + 96, b + 97, b + 112, b + 113);
+        }
+    }
+
+    private static void Round(Span<ulong> v, int i0, int i1, int i2, int i3, int i4, int i5, int i6, int i7,
+        int i8, int i9, int i10, int i11, int i12, int i13, int i14, int i15)
+    {
+        GB(v, i0, i4, i8, i12);
+        GB(v, i1, i5, i9, i13);
+        GB(v, i2, i6, i10, i14);
+        GB(v, i3, i7, i11, i15);
+        GB(v, i0, i5, i10, i15);
+        GB(v, i1, i6, i11, i12);
+        GB(v, i2, i7, i8, i13);
+        GB(v, i3, i4, i9, i14);
+    }
+
+    private static ulong BlaMka(ulong x, ulong y) => x + y + 2 * (x & 0xffffffff) * (y & 0xffffffff);
+
+    private static void GB(Span<ulong> v, int a, int b, int c, int d)
+    {
+        v[a] = BlaMka(v[a], v[b]);
+        v[d] = BitOperations.RotateRight(v[d] ^ v[a], 32);
+        v[c] = BlaMka(v[c], v[d]);
+        v[b] = BitOperations.RotateRight(v[b] ^ v[c], 24);
+        v[a] = BlaMka(v[a], v[b]);
+        v[d] = BitOperations.RotateRight(v[d] ^ v[a], 16);
+        v[c] = BlaMka(v[c], v[d]);
+        v[b] = BitOperations.RotateRight(v[b] ^ v[c], 63);
+    }
+
+    /// <summary>H' (variable-length BLAKE2b).</summary>
+    private static void HPrime(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (output.Length <= 64)
+        {
+            var b = new Blake2b(output.Length);
+            b.UpdateLE32((uint)output.Length);
+            b.Update(input);
+            b.Final(output);
+            return;
+        }
+        Span<byte> v = stackalloc byte[64];
+        var first = new Blake2b(64);
+        first.UpdateLE32((uint)output.Length);
+        first.Update(input);
+        first.Final(v);
+        int pos = 0;
+        v[..32].CopyTo(output);
+        pos += 32;
+        while (output.Length - pos > 64)
+        {
+            Blake2b.Hash(v, v);
+            v[..32].CopyTo(output[pos..]);
+            pos += 32;
+        }
+        Span<byte> last = stackalloc byte[64];
+        Blake2b.Hash(v, last[..(output.Length - pos)]);
+        last[..(output.Length - pos)].CopyTo(output[pos..]);
+        v.Clear();
+        last.Clear();
+    }
+}

@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PamMySqlNet.Hashing;
+
+/// <summary>
+/// SHA-256-crypt (<c>$5$</c>) and SHA-512-crypt (<c>$6$</c>), Ulrich Drepper's scheme:
+/// <c>$5$[rounds=N$]salt$hash</c>, salt up to 16 characters, default 5000 rounds, rounds clamped
+/// by the specification to at least 1000.
+/// </summary>
+public static class ShaCrypt
+{
+    public const int DefaultRounds = 5000;
+    public const int MinRounds = 1000;
+    /// <summary>Our cap on rounds a stored string may ask for (libxcrypt allows 999,999,999).</summary>
+    public const int MaxRounds = 5_000_000;
+    private const int MaxSalt = 16;
+
+    // Output byte order of the final digest, in groups of three (first, second, third byte of a
+    // 24-bit value, most significant first) as laid down by the specification.
+    private static ReadOnlySpan<byte> Order256 =>
+    [
+        0, 10, 20, 21, 1, 11, 12, 22, 2, 3, 13, 23, 24, 4, 14,
+        15, 25, 5, 6, 16, 26, 27, 7, 17, 18, 28, 8, 9, 19, 29,
+    ];
+
+    private static ReadOnlySpan<byte> Order512 =>
+    [
+        0, 21, 42, 22, 43, 1, 44, 2, 23, 3, 24, 45, 25, 46, 4, 47, 5, 26, 6, 27, 48,
+        28, 49, 7, 50, 8, 29, 9, 30, 51, 31, 52, 10, 53, 11, 32, 12, 33, 54, 34, 55, 13,
+        56, 14, 35, 15, 36, 57, 37, 58, 16, 59, 17, 38, 18, 39, 60, 40, 61, 19, 62, 20, 41,
+    ];
+
+    public static VerifyResult Verify256(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, is512: false);
+
+    public static VerifyResult Verify512(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, is512: true);
+
+    private static VerifyResult Verify(ReadOnlySpan<byte> password, string stored, bool is512)
+    {
+        string prefix = is512 ? "$6$" : "$5$";
+        if (!stored.StartsWith(prefix, StringComparison.Ordinal) || !Codec.IsAscii(stored))
+            return VerifyResult.Malformed;
+        ReadOnlySpan<char> rest = stored.AsSpan(3);
+        int rounds = DefaultRounds;
+        bool customRounds = false;
+        if (rest.StartsWith("rounds="))
+        {
+            int d = rest.IndexOf('$');
+            if (d < 0 || !Codec.TryParseDecimal(rest[7..d], 999_999_999, out long r))
+                return VerifyResult.Malformed;
+            if (r < MinRounds || r > MaxRounds)
+                return VerifyResult.Malformed; // libxcrypt would print rounds=1000, never this string
+            rounds = (int)r;
+            customRounds = true;
+            rest = rest[(d + 1)..];
+        }
+        int end = rest.IndexOf('$');
+        if (end < 0 || end > MaxSalt)
+            return VerifyResult.Malformed;
+        ReadOnlySpan<char> salt = rest[..end];
+        if (salt.ContainsAny("$:\n"))
+            return VerifyResult.Malformed;
+        ReadOnlySpan<char> hash = rest[(end + 1)..];
+        if (hash.Length != (is512 ? 86 : 43) || !Codec.IsCryptBase64(hash))
+            return VerifyResult.Malformed;
+        string computed = Hash(password, salt.ToString(), customRounds ? rounds : null, is512);
+        return ConstantTime.Equals(computed, stored) ? VerifyResult.Match : VerifyResult.NoMatch;
+    }
+
+    /// <summary>
+    /// The full crypt string. <paramref name="rounds"/> null means the default 5000 without a
+    /// <c>rounds=</c> field; a value is clamped to [1000, 999999999] and written out.
+    /// </summary>
+    public static string Hash(ReadOnlySpan<byte> password, string salt, int? rounds, bool is512)
+    {
+        if (salt.Length > MaxSalt)
+            salt = salt[..MaxSalt];
+        int n = rounds is int r ? Math.Clamp(r, MinRounds, 999_999_999) : DefaultRounds;
+        byte[] s = Encoding.ASCII.GetBytes(salt);
+        var alg = is512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256;
+        int hl = is512 ? 64 : 32;
+        Span<byte> a = stackalloc byte[hl];
+        Span<byte> b = stackalloc byte[hl];
+        Span<byte> dp = stackalloc byte[hl];
+        Span<byte> ds = stackalloc byte[hl];
+        byte[] p = new byte[password.Length];
+        try
+        {
+            using var h = IncrementalHash.CreateHash(alg);
+            // B = H(pw salt pw)
+            h.AppendData(password); h.AppendData(s); h.AppendData(password);
+            h.GetHashAndReset(b);
+            // A = H(pw salt B-bytes-for-len(pw) bits-of-len(pw))
+            h.AppendData(password); h.AppendData(s);
+            for (int left = password.Length; left > 0; left -= hl)
+                h.AppendData(b[..Math.Min(hl, left)]);
+            for (int i = password.Length; i > 0; i >>= 1)
+            {
+                if ((i & 1) != 0) h.AppendData(b); else h.AppendData(password);
+            }
+            h.GetHashAndReset(a);
+            // P: H(pw repeated len(pw) times), stretched to len(pw)
+            for (int i = 0; i < password.Length; i++)
+                h.AppendData(password);
+            h.GetHashAndReset(dp);
+            for (int i = 0; i < p.Length; i += hl)
+                dp[..Math.Min(hl, p.Length - i)].CopyTo(p.AsSpan(i));
+            // S: H(salt repeated 16 + A[0] times), stretched to len(salt)
+            for (int i = 0; i < 16 + a[0]; i++)
+                h.AppendData(s);
+            h.GetHashAndReset(ds);
+            byte[] sb = ds[..s.Length].ToArray();
+            for (int round = 0; round < n; round++)
+            {
+                if ((round & 1) != 0) h.AppendData(p); else h.AppendData(a);
+                if (round % 3 != 0) h.AppendData(sb);
+                if (round % 7 != 0) h.AppendData(p);
+                if ((round & 1) != 0) h.AppendData(a); else h.AppendData(p);
+                h.GetHashAndReset(a);
+            }
+            var o = new StringBuilder(3 + 20 + s.Length + 1 + 86);
+            o.Append(is512 ? "$6$" : "$5$");
+            if (rounds is not null)
+                o.Append("rounds=").Append(n).Append('$');
+            o.Append(salt).Append('$');
+            ReadOnlySpan<byte> order = is512 ? Order512 : Order256;
+            for (int i = 0; i < order.Length; i += 3)
+                CryptBase64.Append(o, a[order[i]], a[order[i + 1]], a[order[i + 2]], 4);
+            if (is512)
+                CryptBase64.Append(o, 0, 0, a[63], 2);
+            else
+                CryptBase64.Append(o, 0, a[31], a[30], 3);
+            return o.ToString();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(p);
+            CryptographicOperations.ZeroMemory(a);
+            CryptographicOperations.ZeroMemory(b);
+            CryptographicOperations.ZeroMemory(dp);
+        }
+    }
+}
