@@ -18,6 +18,8 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/lib/check.sh"
+. "$REPO/tests/lib/pkg.sh"
+. "$REPO/tests/lib/harness.sh"
 . "$REPO/tests/lib/mariadb.sh"
 . "$REPO/tests/lib/saslauthd.sh"
 . "$REPO/tests/lib/postfix.sh"
@@ -25,41 +27,36 @@ REPO=$(cd "$HERE/../.." && pwd)
 PMN_MODULE=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
 USER_NAME=alice@example.test
 GOOD_PW='S3cret-alice'
-WORK=
 
-cleanup() {
-  trap - EXIT INT TERM
+# Stops everything this test started (runs on any exit).
+stop_all() {
   pf_stop
   sasl_stop
   mdb_stop
   sasl_remove_pam_service
-  if [ "${PMN_KEEP:-0}" = 1 ]; then echo "# kept $WORK"; elif [ -n "$WORK" ]; then rm -rf -- "$WORK"; fi
 }
 
 install_prerequisites() {
-  command -v mariadbd >/dev/null ||
-    DEBIAN_FRONTEND=noninteractive apt-get install -y mariadb-server >/dev/null || return 1
+  pkg_need mariadbd mariadb-server
+  pkg_need python3 python3
+  pkg_need perl perl-base
+  pkg_need ps procps
+  pkg_need ss iproute2
   sasl_ensure_installed && pf_ensure_installed
 }
 
 setup() {
-  [ "$(id -u)" = 0 ] || { echo "must run as root"; exit 2; }
-  [ -f "$PMN_MODULE" ] || { echo "PMN_MODULE not found: $PMN_MODULE"; exit 2; }
-  install_prerequisites || { echo "could not install prerequisites"; exit 2; }
-  WORK=$(mktemp -d /tmp/pmn-e2e.XXXXXX)
-  chmod 755 "$WORK"   # Postfix daemons reach data_directory and the queue as user postfix
-  trap cleanup EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  check_note "module: $PMN_MODULE"
-  mdb_start "$WORK/db" && mdb_seed_mailbox && mdb_add_user "$USER_NAME" "$GOOD_PW" || exit 2
+  harness_begin e2e stop_all
+  install_prerequisites || harness_fatal "could not install prerequisites"
+  mdb_start "$WORK/db" && mdb_seed_mailbox && mdb_add_user "$USER_NAME" "$GOOD_PW" ||
+    harness_fatal "MariaDB did not start"
   sasl_write_pam_service "$PMN_MODULE" 127.0.0.1 "$MDB_PORT"
   # saslauthd's socket lives inside smtpd's chroot (the queue directory) at /var/run/saslauthd.
   local saslauthd_dir=$WORK/postfix/spool/var/run/saslauthd
   pf_setup "$WORK/postfix" "$HERE/postfix" "$(mdb_free_port)" "$saslauthd_dir" "$SASL_SERVICE" ||
-    exit 2
-  sasl_start "$saslauthd_dir" "$WORK/saslauthd.log" || exit 2
-  pf_start || exit 2
+    harness_fatal "Postfix instance setup failed"
+  sasl_start "$saslauthd_dir" "$WORK/saslauthd.log" || harness_fatal "saslauthd did not start"
+  pf_start || harness_fatal "Postfix did not start"
   check_note "postfix master $PF_MASTER_PID, smtpd on 127.0.0.1:$PF_PORT; saslauthd $SASL_PID"
 }
 
@@ -170,8 +167,7 @@ main() {
   check "postfix instance fully stopped" 0 "$(live_in_group "$master")"
   check "saslauthd fully stopped" 0 "$(live_in_group "$sasl")"
   check_note "run time $((SECONDS - start)) s"
-  cleanup
-  check_summary
+  harness_end
 }
 
 main "$@"

@@ -18,6 +18,8 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/lib/check.sh"
+. "$REPO/tests/lib/pkg.sh"
+. "$REPO/tests/lib/harness.sh"
 . "$REPO/tests/lib/mariadb.sh"
 . "$REPO/tests/lib/saslauthd.sh"
 
@@ -27,43 +29,32 @@ FROZEN_LIMIT_MS=15000
 GOOD_PW='S3cret-alice'
 BOB_PW="p'a\"ss w\\ord%_ ü"
 
-WORK=
-
-cleanup() {
-  trap - EXIT INT TERM
+# Stops everything this test started (runs on any exit).
+stop_all() {
   mdb_stop            # thaws first, so workers blocked on it can finish
   sasl_stop
   sasl_remove_pam_service
-  if [ "${PMN_KEEP:-0}" = 1 ]; then echo "# kept $WORK"; elif [ -n "$WORK" ]; then rm -rf -- "$WORK"; fi
 }
 
 install_prerequisites() {
-  local missing=()
-  command -v mariadbd >/dev/null || missing+=(mariadb-server)
-  command -v saslauthd >/dev/null || missing+=(sasl2-bin)
-  command -v pamtester >/dev/null || missing+=(pamtester)
-  command -v python3 >/dev/null || missing+=(python3)
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "# installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >/dev/null
+  pkg_need mariadbd mariadb-server
+  pkg_need pamtester pamtester
+  pkg_need python3 python3
+  pkg_need perl perl-base
+  pkg_need ps procps
+  sasl_ensure_installed
 }
 
 setup() {
-  [ "$(id -u)" = 0 ] || { echo "must run as root"; exit 2; }
-  [ -f "$PMN_MODULE" ] || { echo "PMN_MODULE not found: $PMN_MODULE"; exit 2; }
-  install_prerequisites || { echo "could not install prerequisites"; exit 2; }
-  WORK=$(mktemp -d /tmp/pmn-saslauthd.XXXXXX)
-  trap cleanup EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  check_note "module: $PMN_MODULE"
-  mdb_start "$WORK/db" && mdb_seed_mailbox || exit 2
+  harness_begin saslauthd stop_all
+  install_prerequisites || harness_fatal "could not install prerequisites"
+  mdb_start "$WORK/db" && mdb_seed_mailbox || harness_fatal "MariaDB did not start"
   mdb_add_user alice@example.test "$GOOD_PW"
   mdb_add_user bob@example.test "$BOB_PW"
   mdb_set_password nullpw@example.test NULL
   mdb_set_password emptypw@example.test ''
   sasl_write_pam_service "$PMN_MODULE" 127.0.0.1 "$MDB_PORT"
-  sasl_start "$WORK/run" "$WORK/saslauthd.log" || exit 2
+  sasl_start "$WORK/run" "$WORK/saslauthd.log" || harness_fatal "saslauthd did not start"
 }
 
 # expect NAME EXPECTED USER PASS [REALM]  (via testsaslauthd)
@@ -182,8 +173,7 @@ main() {
   test_database_frozen
   check_alive "saslauthd alive at the end"
   test_shutdown
-  cleanup
-  check_summary
+  harness_end
 }
 
 main "$@"

@@ -3,7 +3,8 @@
 # root, -c needs no alternate_config_directories entry; that list only guards the set-gid
 # postdrop/postqueue) and stopped by PID. Source this file; every function is prefixed pf_.
 #
-#   pf_ensure_installed               -> apt-get installs postfix, swaks, libsasl2-modules if missing
+#   pf_ensure_installed               -> installs postfix, swaks, openssl, libsasl2-modules if missing
+#                                        (needs tests/lib/pkg.sh)
 #   pf_render TEMPLATE OUT KEY=VAL... -> copies TEMPLATE to OUT replacing each @KEY@ with VAL
 #   pf_make_cert DIR                  -> self-signed cert for STARTTLS; sets PF_CERT PF_KEY
 #   pf_setup DIR TEMPLATES PORT SASLAUTHD_DIR PAM_SERVICE
@@ -16,18 +17,11 @@
 #   pf_alive                          -> true while the master runs
 
 pf_ensure_installed() {
-  local missing=()
-  command -v postfix >/dev/null || missing+=(postfix)
-  command -v swaks >/dev/null || missing+=(swaks)
-  command -v openssl >/dev/null || missing+=(openssl)
-  [ -e /usr/lib/x86_64-linux-gnu/sasl2/libplain.so ] || [ -n "$(find /usr/lib -name 'libplain.so*' -path '*sasl2*' 2>/dev/null)" ] ||
-    missing+=(libsasl2-modules)
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "# installing ${missing[*]}"
-  # The postfix package asks its mailer type through debconf; the Debian package's own start of
-  # the system instance is left to the system (no systemd here: nothing is started).
-  echo "postfix postfix/main_mailer_type select Internet Site" | debconf-set-selections
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >/dev/null
+  pkg_need postfix postfix
+  pkg_need swaks swaks
+  pkg_need openssl openssl
+  pkg_need /usr/lib/x86_64-linux-gnu/sasl2/libplain.so libsasl2-modules
+  pkg_install_needed
 }
 
 pf_render() {

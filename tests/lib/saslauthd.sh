@@ -2,7 +2,7 @@
 # pointing at the module under test, and a private saslauthd with its own socket directory.
 # Source this file; every function is prefixed sasl_.
 #
-#   sasl_ensure_installed            -> apt-get installs sasl2-bin when saslauthd is missing
+#   sasl_ensure_installed            -> installs sasl2-bin when missing (needs tests/lib/pkg.sh)
 #   sasl_write_pam_service MODULE DBHOST DBPORT
 #                                    -> /etc/pam.d/pmn-test-<random>; sets SASL_SERVICE SASL_PAM_FILE
 #   sasl_remove_pam_service          -> removes that file
@@ -17,8 +17,9 @@
 SASL_AUTH_TIMEOUT=${SASL_AUTH_TIMEOUT:-20}
 
 sasl_ensure_installed() {
-  command -v saslauthd >/dev/null && command -v testsaslauthd >/dev/null && return 0
-  DEBIAN_FRONTEND=noninteractive apt-get install -y sasl2-bin >/dev/null
+  pkg_need saslauthd sasl2-bin
+  pkg_need testsaslauthd sasl2-bin
+  pkg_install_needed
 }
 
 # The two lines of the classic recipe, with the test server's port and the module as given.
