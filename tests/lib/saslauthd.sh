@@ -50,6 +50,8 @@ sasl_start() {
   perl -e 'setpgrp(0, 0) or die "setpgrp: $!"; exec @ARGV or die "exec: $!"' \
     saslauthd -a pam -r -n 2 -m "$rundir" -d >"$log" 2>&1 </dev/null &
   SASL_PID=$!
+  # Out of the job table: bash would otherwise print "Killed ..." when a SIGKILLed one is reaped.
+  disown "$SASL_PID" 2>/dev/null
   for i in $(seq 1 100); do
     [ -S "$SASL_MUX" ] && grep -q 'forked child' "$log" 2>/dev/null && return 0
     sasl_alive || { echo "saslauthd exited during start:"; cat "$log"; return 1; }
@@ -74,6 +76,8 @@ sasl_group_pids() {
   ps -eo pid=,pgid=,stat= | awk -v g="$SASL_PID" '$2 == g && $3 !~ /^Z/ { print $1 }'
 }
 
+# saslauthd's SIGTERM handler signals its group and logs (stdio) from the handler; now and then a
+# process hangs in it, hence the SIGKILL after 5 s.
 sasl_stop() {
   [ -n "${SASL_PID:-}" ] || return 0
   local i
@@ -87,7 +91,6 @@ sasl_stop() {
     kill -KILL -- "-$SASL_PID" 2>/dev/null
     sleep 0.2
   fi
-  wait "$SASL_PID" 2>/dev/null
   SASL_PID=
 }
 
