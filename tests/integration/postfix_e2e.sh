@@ -130,8 +130,8 @@ test_relay_rules_and_delivery() {
   local queue_id
   queue_id=$(sed -n 's/^<~  *250 2.0.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p' <<<"$SMTP_OUT")
   check "message got a queue id" yes "$([ -n "$queue_id" ] && echo yes || echo no)"
-  local i delivered=no
-  for i in $(seq 1 50); do
+  local delivered=no
+  for _ in $(seq 1 50); do
     grep -q "$queue_id: to=<someone@example.test>.*relay=none.*status=sent (pmn-e2e)" "$PF_LOG" 2>/dev/null &&
       { delivered=yes; break; }
     sleep 0.2

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Tiny TAP-like assertion helpers shared by the integration scripts. Source this file.
 #
 #   check NAME EXPECTED ACTUAL  -> "ok - NAME" or "FAIL - NAME (expected X, got Y)"

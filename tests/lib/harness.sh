@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Common frame of the integration scripts: root and PMN_MODULE checks, a private temp dir, clean-up
 # on any exit (EXIT/INT/TERM), setup failures reported as a failed check. Source after check.sh.
 #

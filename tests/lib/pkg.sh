@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Package installation for the integration scripts (CI runs them as root on a fresh Debian).
 # Only installs packages; never starts the system's services. Source this file.
 #

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A private Postfix instance for tests: own config directory and queue directory under a temp dir,
 # smtpd on a loopback port, started with `postfix -c CONF start` (no change to /etc/postfix: as
 # root, -c needs no alternate_config_directories entry; that list only guards the set-gid
@@ -74,8 +75,7 @@ pf_start() {
     { echo "postfix start failed:"; cat "$PF_CONF/../postfix-start.log"; tail -20 "$PF_LOG"; return 1; }
   PF_MASTER_PID=$(pf_master_pid)
   [ -n "$PF_MASTER_PID" ] || { echo "no master.pid"; return 1; }
-  local i
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     (exec 3<>"/dev/tcp/127.0.0.1/$PF_PORT") 2>/dev/null && return 0
     sleep 0.1
   done
@@ -91,8 +91,7 @@ pf_group_pids() {
 pf_stop() {
   [ -n "${PF_MASTER_PID:-}" ] || return 0
   timeout 20 postfix -c "$PF_CONF" stop >/dev/null 2>&1
-  local i
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     [ -z "$(pf_group_pids)" ] && break
     sleep 0.1
   done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # saslauthd (Cyrus SASL, mechanism "pam") for integration tests: a PAM service file in /etc/pam.d
 # pointing at the module under test, and a private saslauthd with its own socket directory.
 # Source this file; every function is prefixed sasl_.
@@ -44,7 +45,7 @@ sasl_remove_pam_service() {
 # -d keeps saslauthd in the foreground (and logs to stderr, as no syslog runs). Its SIGTERM handler
 # signals its whole process group, so it must get a group of its own: setpgrp before exec.
 sasl_start() {
-  local rundir=$1 log=$2 i
+  local rundir=$1 log=$2
   mkdir -p "$rundir"
   SASL_MUX=$rundir/mux
   perl -e 'setpgrp(0, 0) or die "setpgrp: $!"; exec @ARGV or die "exec: $!"' \
@@ -52,7 +53,7 @@ sasl_start() {
   SASL_PID=$!
   # Out of the job table: bash would otherwise print "Killed ..." when a SIGKILLed one is reaped.
   disown "$SASL_PID" 2>/dev/null
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     [ -S "$SASL_MUX" ] && grep -q 'forked child' "$log" 2>/dev/null && return 0
     sasl_alive || { echo "saslauthd exited during start:"; cat "$log"; return 1; }
     sleep 0.1
@@ -80,9 +81,8 @@ sasl_group_pids() {
 # process hangs in it, hence the SIGKILL after 5 s.
 sasl_stop() {
   [ -n "${SASL_PID:-}" ] || return 0
-  local i
   kill -TERM "$SASL_PID" 2>/dev/null
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     [ -z "$(sasl_group_pids)" ] && break
     sleep 0.1
   done
