@@ -258,47 +258,51 @@ public static class Argon2
     }
 
     /// <summary>Argon2's P applied to the 8 rows, then to the 8 columns, of a block seen as 8x8 128-bit registers.</summary>
-    private static void Permute(Span<ulong> v)
+    private static unsafe void Permute(Span<ulong> block)
     {
-        for (int row = 0; row < 8; row++)
+        fixed (ulong* v = block)
         {
-            int b = row * 16;
-            Round(v, b + 0, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7,
-                b + 8, b + 9, b + 10, b + 11, b + 12, b + 13, b + 14, b + 15);
-        }
-        for (int col = 0; col < 8; col++)
-        {
-            int b = col * 2;
-            Round(v, b, b + 1, b + 16, b + 17, b + 32, b + 33, b + 48, b + 49,
-                b + 64, b + 65, b + 80, b + 81, b + 96, b + 97, b + 112, b + 113);
+            for (int row = 0; row < 8; row++)
+            {
+                ulong* b = v + row * 16;
+                Round(b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            }
+            for (int col = 0; col < 8; col++)
+            {
+                ulong* b = v + col * 2;
+                Round(b, 0, 1, 16, 17, 32, 33, 48, 49, 64, 65, 80, 81, 96, 97, 112, 113);
+            }
         }
     }
 
-    private static void Round(Span<ulong> v, int i0, int i1, int i2, int i3, int i4, int i5, int i6, int i7,
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Round(ulong* v, int i0, int i1, int i2, int i3, int i4, int i5, int i6, int i7,
         int i8, int i9, int i10, int i11, int i12, int i13, int i14, int i15)
     {
-        GB(v, i0, i4, i8, i12);
-        GB(v, i1, i5, i9, i13);
-        GB(v, i2, i6, i10, i14);
-        GB(v, i3, i7, i11, i15);
-        GB(v, i0, i5, i10, i15);
-        GB(v, i1, i6, i11, i12);
-        GB(v, i2, i7, i8, i13);
-        GB(v, i3, i4, i9, i14);
+        GB(ref v[i0], ref v[i4], ref v[i8], ref v[i12]);
+        GB(ref v[i1], ref v[i5], ref v[i9], ref v[i13]);
+        GB(ref v[i2], ref v[i6], ref v[i10], ref v[i14]);
+        GB(ref v[i3], ref v[i7], ref v[i11], ref v[i15]);
+        GB(ref v[i0], ref v[i5], ref v[i10], ref v[i15]);
+        GB(ref v[i1], ref v[i6], ref v[i11], ref v[i12]);
+        GB(ref v[i2], ref v[i7], ref v[i8], ref v[i13]);
+        GB(ref v[i3], ref v[i4], ref v[i9], ref v[i14]);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static ulong BlaMka(ulong x, ulong y) => x + y + 2 * (x & 0xffffffff) * (y & 0xffffffff);
 
-    private static void GB(Span<ulong> v, int a, int b, int c, int d)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void GB(ref ulong a, ref ulong b, ref ulong c, ref ulong d)
     {
-        v[a] = BlaMka(v[a], v[b]);
-        v[d] = BitOperations.RotateRight(v[d] ^ v[a], 32);
-        v[c] = BlaMka(v[c], v[d]);
-        v[b] = BitOperations.RotateRight(v[b] ^ v[c], 24);
-        v[a] = BlaMka(v[a], v[b]);
-        v[d] = BitOperations.RotateRight(v[d] ^ v[a], 16);
-        v[c] = BlaMka(v[c], v[d]);
-        v[b] = BitOperations.RotateRight(v[b] ^ v[c], 63);
+        a = BlaMka(a, b);
+        d = BitOperations.RotateRight(d ^ a, 32);
+        c = BlaMka(c, d);
+        b = BitOperations.RotateRight(b ^ c, 24);
+        a = BlaMka(a, b);
+        d = BitOperations.RotateRight(d ^ a, 16);
+        c = BlaMka(c, d);
+        b = BitOperations.RotateRight(b ^ c, 63);
     }
 
     /// <summary>H' (variable-length BLAKE2b).</summary>

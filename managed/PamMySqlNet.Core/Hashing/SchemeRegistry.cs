@@ -16,10 +16,10 @@ namespace PamMySqlNet.Hashing;
 /// <item>bcrypt: cost 4..16 (<see cref="BCrypt.MaxCost"/>);</item>
 /// <item>argon2i/id: memory ≤ 256 MiB (m ≤ 262144), t ≤ 32, p ≤ 16 (<see cref="Argon2"/>);</item>
 /// <item>Dovecot PBKDF2 and SCRAM: iterations ≤ 1,000,000;</item>
-/// <item>phpass/Drupal: log2(count) 7..20 (about a million digest rounds).</item>
+/// <item>phpass/Drupal: log2(count) 7..20 (about a million digest rounds);</item>
+/// <item>schemes left to libxcrypt (yescrypt, gost-yescrypt, scrypt <c>$7$</c>, sunmd5, NT,
+/// <c>$sha1$</c>, DES and BSDi crypt): parameters checked first, see <see cref="LibXCryptSchemes"/>.</item>
 /// </list>
-/// <para>Schemes left to libxcrypt (yescrypt, gost-yescrypt, scrypt <c>$7$</c>, sunmd5, NT,
-/// <c>$sha1$</c>, DES and BSDi crypt) are not capped by us beyond the length limit.</para>
 /// </remarks>
 public static class SchemeRegistry
 {
@@ -32,7 +32,7 @@ public static class SchemeRegistry
     public static readonly IPasswordScheme BCryptScheme = new FuncScheme("bcrypt", BCrypt.Verify);
     public static readonly IPasswordScheme Argon2Scheme = new FuncScheme("argon2", Argon2.Verify);
     public static readonly IPasswordScheme PhPassScheme = new FuncScheme("phpass", PhPass.Verify);
-    public static readonly IPasswordScheme LibXCryptScheme = new FuncScheme("crypt(3)", LibXCrypt.Verify);
+    public static readonly IPasswordScheme LibXCryptScheme = new FuncScheme("crypt(3)", LibXCryptSchemes.Verify);
     public static readonly IPasswordScheme MySql41 = new FuncScheme("mysql41", MySqlPassword.Verify41);
     public static readonly IPasswordScheme MySql323 = new FuncScheme("mysql323", MySqlPassword.Verify323);
     public static readonly IPasswordScheme Joomla = new FuncScheme("joomla15", Joomla15.Verify);
@@ -67,7 +67,7 @@ public static class SchemeRegistry
         ("U$H$", PhPassScheme, false),
         ("U$S$", PhPassScheme, false),
         // libxcrypt: $y$ yescrypt, $gy$ gost-yescrypt, $7$ scrypt, $md5 sunmd5, $3$ NT,
-        // $sha1$, _ BSDi, 2-character-salt DES, and anything it does not know (Malformed).
+        // $sha1$, _ BSDi, 13-character DES, after the checks in LibXCryptSchemes; anything else is Malformed.
     ];
 
     /// <summary>The scheme for a crypt(3)-style string (crypt=1 when <paramref name="cryptOnly"/>).</summary>

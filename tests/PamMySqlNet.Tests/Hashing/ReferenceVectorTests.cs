@@ -7,6 +7,12 @@ public class ReferenceVectorTests
 {
     public static TheoryData<VectorRow> Positives() => new(VectorFile.Read("vectors.tsv"));
 
+    public static TheoryData<VectorRow> Extras() => new(VectorFile.Read("extra.tsv"));
+
+    [Theory]
+    [MemberData(nameof(Extras))]
+    public void Extra_vector_matches(VectorRow row) => Vector_matches(row);
+
     public static TheoryData<VectorRow> Negatives() => new(VectorFile.Read("negatives.tsv"));
 
     [Theory]

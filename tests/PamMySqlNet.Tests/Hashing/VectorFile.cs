@@ -66,6 +66,12 @@ public static class VectorFile
                 yield return (CryptMode.Sha512, VerifyOptions.Default, hash);
                 yield return (CryptMode.Sha512, VerifyOptions.Default, hash.ToUpperInvariant());
                 break;
+            case "drupal7" or "phpass":
+                yield return (CryptMode.Drupal7, VerifyOptions.Default, hash);
+                break;
+            case "joomla15":
+                yield return (CryptMode.Joomla15, VerifyOptions.Default, hash);
+                break;
             case "ldap-ssha" or "dovecot-SSHA":
                 // pam_mysql crypt=7 stores the bare base64 value
                 yield return (CryptMode.Ssha, VerifyOptions.Default, hash["{SSHA}".Length..]);
