@@ -9,6 +9,8 @@ PACKAGES=(
   sasl2-bin libsasl2-modules                          # saslauthd, testsaslauthd
   postfix swaks                                       # the end-to-end SMTP AUTH test
   openssl whois python3 procps util-linux             # reference hashes, syslog capture, unshare
+  apache2-utils dovecot-core php-cli argon2           # more reference hash tools (htpasswd, doveadm pw, ...)
+  libpam-mysql                                        # the C pam_mysql.so, for the differential suite
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

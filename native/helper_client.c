@@ -152,17 +152,57 @@ static int encode_request(struct buf *b, const pmn_request *r)
               || put_int(b, r->argc);
     for (int i = 0; !bad && i < r->argc; i++)
         bad = put_str(b, r->argv[i]);
-    return bad || put_str(b, r->user) || put_str(b, r->service) || put_str(b, r->rhost);
+    return bad || put_str(b, r->user) || put_str(b, r->service) || put_str(b, r->rhost)
+           || put_int(b, r->caller_uid) || put_int(b, r->caller_pid);
 }
 
-/* Answers an 'A' frame: asks libpam for the password, sends a 'T' frame back. */
+/* Reads the string at *offset of a payload (NUL-terminated copy in out, at most cap bytes). */
+static int get_str(const unsigned char *payload, uint32_t len, uint32_t *offset, char *out, size_t cap)
+{
+    if (*offset + 4 > len)
+        return -1;
+    int32_t n = get_int(payload + *offset);
+    *offset += 4;
+    if (n < 0) {
+        out[0] = '\0';
+        return 1; /* NULL */
+    }
+    if ((uint32_t)n > len - *offset || (size_t)n >= cap)
+        return -1;
+    memcpy(out, payload + *offset, (size_t)n);
+    out[n] = '\0';
+    *offset += (uint32_t)n;
+    return 0;
+}
+
+/* Answers an 'A' frame (item, mode, prompt): asks libpam for a password, sends a 'T' frame back. */
 static int answer_authtok(int fd, const pmn_request *r, const unsigned char *payload, uint32_t len)
 {
     const char *token = NULL;
-    int rc = len >= 4 ? r->callbacks->get_authtok(r->callbacks->ctx, get_int(payload), &token) : PAM_CONV_ERR;
+    char prompt[256];
+    uint32_t offset = 8;
+    int rc = len >= 8 && get_str(payload, len, &offset, prompt, sizeof prompt) >= 0
+        ? r->callbacks->get_authtok(r->callbacks->ctx, get_int(payload), get_int(payload + 4), prompt, &token)
+        : PAM_CONV_ERR;
     struct buf reply = { 0 };
     int bad = put_int(&reply, rc) || put_str(&reply, rc == PAM_SUCCESS ? token : NULL)
               || send_frame(fd, 'T', &reply);
+    buf_wipe(&reply);
+    return bad ? -1 : 0;
+}
+
+/* Answers an 'S' frame (item, password): stores the item, sends a 'T' frame with the code. */
+static int answer_set_authtok(int fd, const pmn_request *r, const unsigned char *payload, uint32_t len)
+{
+    int rc = PAM_CONV_ERR;
+    if (len >= 8) {
+        int32_t n = get_int(payload + 4);
+        /* payload is NUL-terminated after len bytes, so the string ends at the payload's end */
+        if (n >= 0 && (uint32_t)n == len - 8 && memchr(payload + 8, '\0', (size_t)n) == NULL)
+            rc = r->callbacks->set_authtok(r->callbacks->ctx, get_int(payload), (const char *)payload + 8);
+    }
+    struct buf reply = { 0 };
+    int bad = put_int(&reply, rc) || put_str(&reply, NULL) || send_frame(fd, 'T', &reply);
     buf_wipe(&reply);
     return bad ? -1 : 0;
 }
@@ -228,6 +268,8 @@ int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_reque
                 relay_log(request, payload, len);
             else if (type == 'A')
                 bad = answer_authtok(sv[0], request, payload, len);
+            else if (type == 'S')
+                bad = answer_set_authtok(sv[0], request, payload, len);
             else if (type == 'R' && len >= 4)
                 result = get_int(payload);
             else

@@ -1,6 +1,6 @@
 /*
  * pam_callbacks.c - how the core reaches libpam: log lines through pam_syslog (always with a
- * fixed "%s" format), and the password through PAM_AUTHTOK or the conversation.
+ * fixed "%s" format), passwords through the PAM items or the conversation.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,22 +10,39 @@
 
 #include "pmn_shim.h"
 
+/* Where an answer that is not a PAM item lives until pam_end (or the next such prompt). */
+#define SCRATCH_KEY "pam_mysql_net/answer"
+
 void pmn_log_callback(void *ctx, int priority, const char *message)
 {
     if (message != NULL)
         pam_syslog((pam_handle_t *)ctx, priority, "%s", message);
 }
 
-int pmn_authtok_callback(void *ctx, int mode, const char **authtok)
+static void wipe_and_free(pam_handle_t *pamh, void *data, int status)
+{
+    (void)pamh; (void)status;
+    explicit_bzero(data, strlen(data));
+    free(data);
+}
+
+static int valid_item(int item)
+{
+    return item == PAM_AUTHTOK || item == PAM_OLDAUTHTOK || item == 0;
+}
+
+int pmn_authtok_callback(void *ctx, int item, int mode, const char *prompt, const char **authtok)
 {
     pam_handle_t *pamh = ctx;
-    const void *item = NULL;
+    const void *existing = NULL;
     char *response = NULL;
 
     *authtok = NULL;
-    if (mode != PMN_AUTHTOK_PROMPT) {
-        if (pam_get_item(pamh, PAM_AUTHTOK, &item) == PAM_SUCCESS && item != NULL) {
-            *authtok = item;
+    if (!valid_item(item))
+        return PAM_SERVICE_ERR;
+    if (mode != PMN_AUTHTOK_PROMPT && item != 0) {
+        if (pam_get_item(pamh, item, &existing) == PAM_SUCCESS && existing != NULL) {
+            *authtok = existing;
             return PAM_SUCCESS;
         }
         if (mode == PMN_AUTHTOK_USE_FIRST_PASS) {
@@ -33,19 +50,37 @@ int pmn_authtok_callback(void *ctx, int mode, const char **authtok)
             return PAM_AUTH_ERR;
         }
     }
-    int rc = pam_prompt(pamh, PAM_PROMPT_ECHO_OFF, &response, "%s", "Password: ");
+    int rc = pam_prompt(pamh, PAM_PROMPT_ECHO_OFF, &response, "%s",
+                        prompt != NULL && prompt[0] != '\0' ? prompt : "Password: ");
     if (rc != PAM_SUCCESS)
         return rc;
     if (response == NULL)
         return PAM_CONV_ERR;
-    /* Stored as PAM_AUTHTOK so that modules stacked after us can use it (try_first_pass). */
-    rc = pam_set_item(pamh, PAM_AUTHTOK, response);
+    if (item == 0) {
+        /* Kept (and wiped) by libpam as module data; replaced by the next such answer. */
+        rc = pam_set_data(pamh, SCRATCH_KEY, response, wipe_and_free);
+        if (rc != PAM_SUCCESS) {
+            wipe_and_free(pamh, response, 0);
+            return rc;
+        }
+        *authtok = response;
+        return PAM_SUCCESS;
+    }
+    /* Stored as the item so that modules stacked after us can use it (try_first_pass). */
+    rc = pam_set_item(pamh, item, response);
     explicit_bzero(response, strlen(response));
     free(response);
     if (rc != PAM_SUCCESS)
         return rc;
-    if (pam_get_item(pamh, PAM_AUTHTOK, &item) != PAM_SUCCESS || item == NULL)
+    if (pam_get_item(pamh, item, &existing) != PAM_SUCCESS || existing == NULL)
         return PAM_AUTHTOK_ERR;
-    *authtok = item;
+    *authtok = existing;
     return PAM_SUCCESS;
+}
+
+int pmn_set_authtok_callback(void *ctx, int item, const char *authtok)
+{
+    if (item != PAM_AUTHTOK && item != PAM_OLDAUTHTOK)
+        return PAM_SERVICE_ERR;
+    return pam_set_item((pam_handle_t *)ctx, item, authtok);
 }

@@ -4,6 +4,7 @@
  */
 #include <syslog.h>
 #include <stddef.h>
+#include <unistd.h>
 #include <security/pam_modules.h>
 #include <security/pam_ext.h>
 
@@ -34,6 +35,7 @@ static int dispatch(pam_handle_t *pamh, int operation, int flags, int argc, cons
         .ctx = pamh,
         .log = pmn_log_callback,
         .get_authtok = pmn_authtok_callback,
+        .set_authtok = pmn_set_authtok_callback,
     };
     const pmn_request request = {
         .abi_version = PMN_ABI_VERSION,
@@ -44,6 +46,8 @@ static int dispatch(pam_handle_t *pamh, int operation, int flags, int argc, cons
         .user = user,
         .service = service,
         .rhost = rhost,
+        .caller_uid = (int32_t)getuid(),
+        .caller_pid = (int32_t)getpid(),
         .callbacks = &callbacks,
     };
     return pmn_core_call(pamh, &request);

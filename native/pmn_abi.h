@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define PMN_ABI_VERSION 1u
+#define PMN_ABI_VERSION 2u
 
 /* Which PAM entry point a request came through. */
 enum pmn_operation {
@@ -30,12 +30,17 @@ enum pmn_authtok_mode {
     PMN_AUTHTOK_USE_FIRST_PASS = 2, /* only an earlier module's PAM_AUTHTOK */
 };
 
+/* Which password a callback is about: PAM_AUTHTOK (6), PAM_OLDAUTHTOK (7), or 0 for an answer
+ * that is not stored as a PAM item (the "retype new password" prompt). */
 typedef struct pmn_callbacks {
     void *ctx; /* the pam_handle_t */
     /* One log line; priority is a syslog priority. Never called with a format string. */
     void (*log)(void *ctx, int priority, const char *message);
-    /* Sets *authtok to a NUL-terminated password owned by libpam; returns a PAM code. */
-    int (*get_authtok)(void *ctx, int mode, const char **authtok);
+    /* Sets *authtok to a NUL-terminated password owned by libpam (valid until the next callback);
+     * a prompted answer is stored as the item. Returns a PAM code. */
+    int (*get_authtok)(void *ctx, int item, int mode, const char *prompt, const char **authtok);
+    /* Stores a password as a PAM item for the modules stacked after this one. */
+    int (*set_authtok)(void *ctx, int item, const char *authtok);
 } pmn_callbacks;
 
 typedef struct pmn_request {
@@ -47,6 +52,8 @@ typedef struct pmn_request {
     const char *user;     /* PAM_USER, never NULL */
     const char *service;  /* PAM_SERVICE or NULL */
     const char *rhost;    /* PAM_RHOST or NULL */
+    int32_t caller_uid;   /* getuid() of the PAM application (password change rules) */
+    int32_t caller_pid;   /* getpid() of the PAM application (sqllog's pid column) */
     const pmn_callbacks *callbacks;
 } pmn_request;
 

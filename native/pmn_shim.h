@@ -17,6 +17,7 @@ int pmn_file_is_trusted(pam_handle_t *pamh, const char *path);
 
 /* pam_callbacks.c: the callbacks the core uses to reach libpam. */
 void pmn_log_callback(void *ctx, int priority, const char *message);
-int pmn_authtok_callback(void *ctx, int mode, const char **authtok);
+int pmn_authtok_callback(void *ctx, int item, int mode, const char *prompt, const char **authtok);
+int pmn_set_authtok_callback(void *ctx, int item, const char *authtok);
 
 #endif

@@ -10,8 +10,10 @@ internal unsafe struct NativeCallbacks
     public void* Context;
     /// <summary>void log(void *ctx, int priority, const char *message)</summary>
     public delegate* unmanaged<void*, int, byte*, void> Log;
-    /// <summary>int get_authtok(void *ctx, int mode, const char **authtok)</summary>
-    public delegate* unmanaged<void*, int, byte**, int> GetAuthTok;
+    /// <summary>int get_authtok(void *ctx, int item, int mode, const char *prompt, const char **authtok)</summary>
+    public delegate* unmanaged<void*, int, int, byte*, byte**, int> GetAuthTok;
+    /// <summary>int set_authtok(void *ctx, int item, const char *authtok)</summary>
+    public delegate* unmanaged<void*, int, byte*, int> SetAuthTok;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -25,10 +27,12 @@ internal unsafe struct NativeRequest
     public byte* User;
     public byte* Service;
     public byte* RHost;
+    public int CallerUid;
+    public int CallerPid;
     public NativeCallbacks* Callbacks;
 }
 
 internal static class NativeAbi
 {
-    public const uint Version = 1;
+    public const uint Version = 2;
 }

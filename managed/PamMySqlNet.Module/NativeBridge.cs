@@ -12,9 +12,7 @@ internal sealed unsafe class CallbackLog(NativeCallbacks* callbacks) : IModuleLo
     {
         if (callbacks->Log == null)
             return;
-        int n = System.Text.Encoding.UTF8.GetByteCount(message);
-        byte[] buffer = new byte[n + 1];
-        System.Text.Encoding.UTF8.GetBytes(message, buffer);
+        byte[] buffer = NativeStrings.ToCString(message);
         fixed (byte* p = buffer)
             callbacks->Log(callbacks->Context, (int)level, p);
     }
@@ -23,13 +21,16 @@ internal sealed unsafe class CallbackLog(NativeCallbacks* callbacks) : IModuleLo
 /// <summary>The password comes from the shim (pam_get_item / the PAM conversation).</summary>
 internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : IPamConversation
 {
-    public PamCode GetAuthTok(AuthTokMode mode, out byte[]? password)
+    public PamCode GetAuthTok(AuthTokItem item, AuthTokMode mode, string prompt, out byte[]? password)
     {
         password = null;
         if (callbacks->GetAuthTok == null)
             return PamCode.ConvErr;
+        byte[] promptBytes = NativeStrings.ToCString(prompt);
         byte* token = null;
-        int rc = callbacks->GetAuthTok(callbacks->Context, (int)mode, &token);
+        int rc;
+        fixed (byte* p = promptBytes)
+            rc = callbacks->GetAuthTok(callbacks->Context, (int)item, (int)mode, p, &token);
         if (rc != 0)
             return (PamCode)rc;
         if (token == null)
@@ -37,10 +38,34 @@ internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : 
         password = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(token).ToArray();
         return PamCode.Success;
     }
+
+    public PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> password)
+    {
+        if (callbacks->SetAuthTok == null)
+            return PamCode.ConvErr;
+        byte[] copy = new byte[password.Length + 1];
+        try
+        {
+            password.CopyTo(copy);
+            fixed (byte* p = copy)
+                return (PamCode)callbacks->SetAuthTok(callbacks->Context, (int)item, p);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(copy);
+        }
+    }
 }
 
 internal static unsafe class NativeStrings
 {
+    public static byte[] ToCString(string s)
+    {
+        byte[] b = new byte[System.Text.Encoding.UTF8.GetByteCount(s) + 1];
+        System.Text.Encoding.UTF8.GetBytes(s, b);
+        return b;
+    }
+
     public static string? Read(byte* p) =>
         p == null ? null : System.Text.Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(p));
 
@@ -55,6 +80,8 @@ internal static unsafe class NativeStrings
             args,
             Read(r->User) ?? "",
             Read(r->Service),
-            Read(r->RHost));
+            Read(r->RHost),
+            r->CallerUid,
+            r->CallerPid);
     }
 }

@@ -6,6 +6,9 @@
  *   pmn_pam_host CONFDIR SERVICE USER PASSWORD EXPECT auth
  *       one pam_authenticate; exit 0 iff it returned EXPECT (a PAM code number)
  *   ... acct                      one pam_acct_mgmt
+ *   ... chauthtok                 one pam_chauthtok; prompts are answered from PMN_OLD ("Current
+ *                                 password"), PMN_RETYPE ("Retype") and PMN_NEW ("New password")
+ *   ... session                   pam_open_session then pam_close_session; prints both codes
  *   ... cycles N                  N x (pam_start, pam_authenticate, pam_end) in this process;
  *                                 prints thread/fd/RSS counts after the first cycle, after a
  *                                 warm-up (N/10 cycles, at least 2 s) and at the end
@@ -29,6 +32,19 @@
 
 static const char *confdir, *service, *user, *password;
 
+/* The answer to a prompt: the password-change prompts take theirs from the environment. */
+static const char *answer(const char *prompt, const char *secret)
+{
+    const char *old = getenv("PMN_OLD"), *fresh = getenv("PMN_NEW"), *retype = getenv("PMN_RETYPE");
+    if (strstr(prompt, "Current") != NULL && old != NULL)
+        return old;
+    if (strstr(prompt, "Retype") != NULL && (retype != NULL || fresh != NULL))
+        return retype != NULL ? retype : fresh;
+    if (strstr(prompt, "New") != NULL && fresh != NULL)
+        return fresh;
+    return secret;
+}
+
 static int converse(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
     const char *secret = data;
@@ -37,14 +53,16 @@ static int converse(int n, const struct pam_message **msg, struct pam_response *
         return PAM_BUF_ERR;
     for (int i = 0; i < n; i++) {
         if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
-            r[i].resp = strdup(secret);
+            r[i].resp = strdup(answer(msg[i]->msg, secret));
     }
     *resp = r;
     return PAM_SUCCESS;
 }
 
+enum op { OP_AUTH, OP_ACCT, OP_CHAUTHTOK, OP_OPEN_SESSION, OP_CLOSE_SESSION };
+
 /* One pam_start / operation / pam_end; returns the operation's code. */
-static int run_once(const char *secret, int acct)
+static int run_op(const char *secret, enum op op)
 {
     struct pam_conv conv = { converse, (void *)secret };
     pam_handle_t *pamh = NULL;
@@ -53,9 +71,20 @@ static int run_once(const char *secret, int acct)
         fprintf(stderr, "pam_start_confdir: %d\n", rc);
         return -1;
     }
-    rc = acct ? pam_acct_mgmt(pamh, 0) : pam_authenticate(pamh, 0);
+    switch (op) {
+    case OP_AUTH: rc = pam_authenticate(pamh, 0); break;
+    case OP_ACCT: rc = pam_acct_mgmt(pamh, 0); break;
+    case OP_CHAUTHTOK: rc = pam_chauthtok(pamh, 0); break;
+    case OP_OPEN_SESSION: rc = pam_open_session(pamh, 0); break;
+    case OP_CLOSE_SESSION: rc = pam_close_session(pamh, 0); break;
+    }
     pam_end(pamh, rc);
     return rc;
+}
+
+static int run_once(const char *secret, int acct)
+{
+    return run_op(secret, acct ? OP_ACCT : OP_AUTH);
 }
 
 static long status_field(const char *name)
@@ -171,7 +200,7 @@ static int do_sigpipe(int expect)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|cycles N|fork DEPTH|sigpipe\n", argv[0]);
+        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|chauthtok|session|cycles N|fork DEPTH|sigpipe\n", argv[0]);
         return 2;
     }
     confdir = argv[1];
@@ -186,6 +215,11 @@ int main(int argc, char **argv)
         return check("auth", run_once(password, 0), expect);
     if (strcmp(mode, "acct") == 0)
         return check("acct", run_once(password, 1), expect);
+    if (strcmp(mode, "chauthtok") == 0)
+        return check("chauthtok", run_op(password, OP_CHAUTHTOK), expect);
+    if (strcmp(mode, "session") == 0)
+        return check("open_session", run_op(password, OP_OPEN_SESSION), expect)
+               | check("close_session", run_op(password, OP_CLOSE_SESSION), expect);
     if (strcmp(mode, "cycles") == 0)
         return do_cycles(atol(arg), expect);
     if (strcmp(mode, "fork") == 0)

@@ -10,14 +10,15 @@ namespace PamMySqlNet.Auth;
 /// <summary>pam_sm_authenticate and pam_sm_acct_mgmt for one request, with pam_mysql's return codes.</summary>
 public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleLog log, ModuleRequest request)
 {
-    private string Who => $"user \"{UserNames.ForLog(request.User)}\"{(request.RHost is { Length: > 0 } r ? $" rhost=\"{UserNames.ForLog(r)}\"" : "")}";
+    private readonly SqlAudit _audit = new(settings, store, log, request);
+    private string Who => StoreFailures.Who(request);
 
     public PamCode Authenticate(IPamConversation conversation)
     {
         var mode = settings.UseFirstPass ? AuthTokMode.UseFirstPass
             : settings.TryFirstPass ? AuthTokMode.TryFirstPass
             : AuthTokMode.Prompt;
-        PamCode got = conversation.GetAuthTok(mode, out byte[]? password);
+        PamCode got = conversation.GetAuthTok(AuthTokItem.AuthTok, mode, "Password: ", out byte[]? password);
         if (got != PamCode.Success || password is null)
         {
             log.Write(LogLevel.Err, $"could not obtain the password for {Who} (PAM code {(int)got})");
@@ -25,7 +26,10 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         }
         try
         {
-            return Check(password);
+            PamCode result = Check(password);
+            if (result is PamCode.Success or PamCode.AuthErr or PamCode.UserUnknown)
+                _audit.Write(result == PamCode.Success ? SqlAudit.AuthSuccess : SqlAudit.AuthFailure);
+            return result;
         }
         finally
         {
@@ -33,6 +37,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         }
     }
 
+    /// <summary>statcolumn: bit 0 = account expired, bit 1 = password expired; NULL = neither.</summary>
     public PamCode CheckAccount()
     {
         if (UserNames.Reject(request.User) is { } why)
@@ -41,7 +46,27 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             return PamCode.UserUnknown;
         }
         var found = store.Lookup(request.User);
-        return found.Status == LookupStatus.Found ? PamCode.Success : Failure(found, "account check");
+        if (found.Status != LookupStatus.Found)
+            return StoreFailures.Report(found, "account check", Who, settings.Verbose, log);
+        if (settings.StatColumn is null)
+            return PamCode.Success;
+        if (found.AccountStatusUnreadable)
+        {
+            log.Write(LogLevel.Err, $"account check failure: the status of {Who} is not a number");
+            return PamCode.ServiceErr;
+        }
+        long status = found.AccountStatus ?? 0;
+        if ((status & 1) != 0)
+        {
+            log.Write(LogLevel.Notice, $"account check failure: the account of {Who} has expired");
+            return PamCode.AcctExpired;
+        }
+        if ((status & 2) != 0)
+        {
+            log.Write(LogLevel.Notice, $"account check: the password of {Who} has expired and must be changed");
+            return PamCode.NewAuthTokReqd;
+        }
+        return PamCode.Success;
     }
 
     private PamCode Check(byte[] password)
@@ -53,12 +78,12 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         }
         var found = store.Lookup(request.User);
         if (found.Status != LookupStatus.Found)
-            return Failure(found, "authentication");
+            return StoreFailures.Report(found, "authentication", Who, settings.Verbose, log);
 
         if (string.IsNullOrEmpty(found.StoredPassword))
             return NoStoredPassword(password);
 
-        var result = PasswordVerifier.Verify(settings.Crypt, password, found.StoredPassword);
+        var result = PasswordVerifier.Verify(settings.Crypt, password, found.StoredPassword, VerifyOptionsFor(settings));
         switch (result)
         {
             case VerifyResult.Match:
@@ -72,10 +97,12 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
                 log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} is not a valid hash for crypt={CryptModeNames.Name(settings.Crypt)}");
                 return PamCode.AuthErr;
             default:
-                log.Write(LogLevel.Err, $"crypt={CryptModeNames.Name(settings.Crypt)} is not supported by this version");
-                return PamCode.ServiceErr;
+                log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} uses a scheme this version cannot check (crypt={CryptModeNames.Name(settings.Crypt)})");
+                return PamCode.AuthErr;
         }
     }
+
+    internal static VerifyOptions VerifyOptionsFor(ModuleSettings s) => new() { Use323Passwd = s.Use323Passwd };
 
     /// <summary>NULL or empty stored password: refused unless nullok and the application allows it.</summary>
     private PamCode NoStoredPassword(byte[] password)
@@ -86,27 +113,5 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             return PamCode.Success;
         log.Write(LogLevel.Notice, $"authentication failure: {Who} has no stored password");
         return PamCode.AuthErr;
-    }
-
-    private PamCode Failure(UserLookup found, string what)
-    {
-        switch (found.Status)
-        {
-            case LookupStatus.NotFound:
-                // The name may be a mistyped password: only named when the admin asked for detail.
-                log.Write(LogLevel.Notice, settings.Verbose
-                    ? $"{what} failure: unknown {Who}"
-                    : $"{what} failure: unknown user");
-                return PamCode.UserUnknown;
-            case LookupStatus.Ambiguous:
-                log.Write(LogLevel.Err, $"{what} failure: {found.Detail} for {Who}; the user column must be unique");
-                return PamCode.ServiceErr;
-            case LookupStatus.Unavailable:
-                log.Write(LogLevel.Err, $"{what} failure: database unavailable: {found.Detail}");
-                return PamCode.AuthInfoUnavail;
-            default:
-                log.Write(LogLevel.Err, $"{what} failure: {found.Detail}");
-                return PamCode.ServiceErr;
-        }
     }
 }

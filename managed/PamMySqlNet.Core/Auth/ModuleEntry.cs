@@ -7,21 +7,23 @@ using PamMySqlNet.Sql;
 namespace PamMySqlNet.Auth;
 
 /// <summary>
-/// What every PAM entry point does, in plain C#: parse the arguments, check them, and hand the
-/// request to the flow for that entry point. Nothing here throws into the caller's host.
+/// What every PAM entry point does, in plain C#: parse the arguments (and config file), check
+/// them, build the queries, and hand the request to the flow for that entry point. Nothing here
+/// throws into the caller's host.
 /// </summary>
 public static class ModuleEntry
 {
     /// <summary>Makes the user store; tests may pass their own.</summary>
-    public delegate IUserStore StoreFactory(ModuleSettings settings, UserQuery query);
+    public delegate IUserStore StoreFactory(ModuleSettings settings, QuerySet queries);
 
     public static readonly StoreFactory MySqlStore = (s, q) => new MySqlUserStore(s, q);
 
-    public static PamCode Run(ModuleRequest request, IPamConversation conversation, IModuleLog log, StoreFactory? storeFactory = null)
+    public static PamCode Run(ModuleRequest request, IPamConversation conversation, IModuleLog log,
+        StoreFactory? storeFactory = null, IConfigSource? configSource = null)
     {
         try
         {
-            return RunUnguarded(request, conversation, log, storeFactory ?? MySqlStore);
+            return RunUnguarded(request, conversation, log, storeFactory ?? MySqlStore, configSource);
         }
         catch (Exception e)
         {
@@ -32,11 +34,15 @@ public static class ModuleEntry
         }
     }
 
-    private static PamCode RunUnguarded(ModuleRequest request, IPamConversation conversation, IModuleLog log, StoreFactory storeFactory)
+    private static PamCode RunUnguarded(ModuleRequest request, IPamConversation conversation, IModuleLog log,
+        StoreFactory storeFactory, IConfigSource? configSource)
     {
-        var parsed = OptionParser.Parse(request.Args);
+        if (request.Operation == PamOperation.SetCred)
+            return PamCode.Success;
+
+        var parsed = OptionParser.Parse(request.Args, configSource);
         foreach (var name in parsed.UnknownOptions)
-            log.Write(LogLevel.Warning, $"unknown option '{UserNames.ForLog(name)}' ignored");
+            log.Write(LogLevel.Warning, $"unknown {UserNames.ForLog(name)} ignored");
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
@@ -45,21 +51,10 @@ public static class ModuleEntry
         }
         var settings = parsed.Settings;
 
-        switch (request.Operation)
-        {
-            case PamOperation.SetCred:
-                return PamCode.Success;
-            case PamOperation.Authenticate:
-            case PamOperation.AcctMgmt:
-                break;
-            default:
-                return PamCode.Ignore;
-        }
-
         string? configError = settings.Database is null ? "option 'db' is required"
             : settings.DbUser is null ? "option 'user' is required"
             : null;
-        var query = UserQuery.Build(settings, out var queryError);
+        var queries = QuerySet.Build(settings, out var queryError);
         configError ??= queryError;
         if (configError is not null)
         {
@@ -67,9 +62,15 @@ public static class ModuleEntry
             return PamCode.ServiceErr;
         }
 
-        var flow = new AuthFlow(settings, storeFactory(settings, query), log, request);
-        return request.Operation == PamOperation.Authenticate
-            ? flow.Authenticate(conversation)
-            : flow.CheckAccount();
+        var store = storeFactory(settings, queries!);
+        return request.Operation switch
+        {
+            PamOperation.Authenticate => new AuthFlow(settings, store, log, request).Authenticate(conversation),
+            PamOperation.AcctMgmt => new AuthFlow(settings, store, log, request).CheckAccount(),
+            PamOperation.ChAuthTok => new PasswordChangeFlow(settings, store, log, request, conversation).Run(),
+            PamOperation.OpenSession => SessionFlow.Run(open: true, settings, store, log, request),
+            PamOperation.CloseSession => SessionFlow.Run(open: false, settings, store, log, request),
+            _ => PamCode.ServiceErr,
+        };
     }
 }

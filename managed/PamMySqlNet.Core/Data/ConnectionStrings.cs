@@ -15,13 +15,12 @@ public static class ConnectionStrings
             Database = s.Database ?? "",
             ConnectionTimeout = (uint)s.ConnectTimeoutSeconds,
             DefaultCommandTimeout = (uint)s.QueryTimeoutSeconds,
-            // No TLS handshake to a loopback or unix-socket server: it costs milliseconds on every
-            // cold login and protects nothing. Remote servers get TLS when they offer it.
-            SslMode = endpoint.IsLoopback ? MySqlSslMode.None : MySqlSslMode.Preferred,
-            Pooling = true,
+            SslMode = TlsMode(s.SslMode, endpoint),
+            // One connection per process is kept for the next login unless disconnect_every_op.
+            Pooling = !s.DisconnectEveryOp,
             MinimumPoolSize = 0,
             MaximumPoolSize = 8,
-            // No idle reaper: its timer wakes thread-pool threads in the host every few seconds.
+            // No idle reaper: its timer would wake thread-pool threads in the host every few seconds.
             // A pooled connection the server dropped is detected and replaced when it is next used.
             ConnectionIdleTimeout = 0,
             CharacterSet = "utf8mb4",
@@ -29,6 +28,14 @@ public static class ConnectionStrings
             AllowLoadLocalInfile = false,
             UseAffectedRows = true,
         };
+        if (s.SslCa is not null)
+            b.SslCa = s.SslCa;
+        if (s.SslCert is not null)
+            b.SslCert = s.SslCert;
+        if (s.SslKey is not null)
+            b.SslKey = s.SslKey;
+        if (s.SslCipher is not null)
+            b.TlsCipherSuites = s.SslCipher;
         if (endpoint.IsUnixSocket)
         {
             b.Server = endpoint.SocketPath;
@@ -41,4 +48,18 @@ public static class ConnectionStrings
         }
         return b.ConnectionString;
     }
+
+    /// <summary>
+    /// Without ssl_mode: no TLS handshake to a loopback or unix-socket server (it costs milliseconds
+    /// on every cold login and protects nothing); remote servers get TLS when they offer it.
+    /// </summary>
+    private static MySqlSslMode TlsMode(SslMode mode, DbEndpoint endpoint) => mode switch
+    {
+        SslMode.Disabled => MySqlSslMode.None,
+        SslMode.Preferred => MySqlSslMode.Preferred,
+        SslMode.Required => MySqlSslMode.Required,
+        SslMode.VerifyCa => MySqlSslMode.VerifyCA,
+        SslMode.VerifyIdentity => MySqlSslMode.VerifyFull,
+        _ => endpoint.IsLoopback ? MySqlSslMode.None : MySqlSslMode.Preferred,
+    };
 }

@@ -6,12 +6,67 @@ using PamMySqlNet.Sql;
 namespace PamMySqlNet.Data;
 
 /// <summary>
-/// Looks users up in MySQL/MariaDB with one parameterized SELECT. Servers are tried in the order
-/// given; connections come from MySqlConnector's per-process pool, so a long-lived host reuses them.
+/// Users in MySQL/MariaDB: parameterized statements only. Servers are tried in the order given;
+/// connections come from MySqlConnector's per-process pool, so a long-lived host reuses them.
 /// </summary>
-public sealed class MySqlUserStore(ModuleSettings settings, UserQuery query) : IUserStore
+public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : IUserStore
 {
-    public UserLookup Lookup(string userName)
+    public UserLookup Lookup(string userName) => WithConnection(
+        (connection, endpoint) =>
+        {
+            using var command = new MySqlCommand(queries.Lookup, connection);
+            command.Parameters.AddWithValue(QuerySet.UserParameter, userName);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+                return new UserLookup(LookupStatus.NotFound);
+            string? stored = reader.IsDBNull(0) ? null : ReadText(reader.GetValue(0));
+            long? status = null;
+            bool unreadable = false;
+            if (queries.LookupHasStatus && reader.FieldCount > 1 && !reader.IsDBNull(1))
+                unreadable = !TryReadInteger(reader.GetValue(1), out status);
+            if (reader.Read())
+                return new UserLookup(LookupStatus.Ambiguous, Detail: "the query returned more than one row");
+            return new UserLookup(LookupStatus.Found, stored, AccountStatus: status, AccountStatusUnreadable: unreadable);
+        },
+        (status, detail) => new UserLookup(status == WriteStatus.Unavailable ? LookupStatus.Unavailable : LookupStatus.QueryFailed, Detail: detail));
+
+    public WriteResult UpdatePassword(string userName, string newStoredPassword) => WithConnection(
+        (connection, endpoint) =>
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = new MySqlCommand(queries.Update, connection, transaction);
+            command.Parameters.AddWithValue(QuerySet.HashParameter, newStoredPassword);
+            command.Parameters.AddWithValue(QuerySet.UserParameter, userName);
+            int rows = command.ExecuteNonQuery();
+            // Exactly one row may change; anything else is rolled back.
+            if (rows != 1)
+            {
+                transaction.Rollback();
+                return new WriteResult(WriteStatus.WrongRowCount, $"the update matched {rows} rows");
+            }
+            transaction.Commit();
+            return new WriteResult(WriteStatus.Done);
+        },
+        (status, detail) => new WriteResult(status, detail));
+
+    public WriteResult WriteLog(LogRow row) => queries.LogInsert is null
+        ? new WriteResult(WriteStatus.Done)
+        : WithConnection(
+            (connection, endpoint) =>
+            {
+                using var command = new MySqlCommand(queries.LogInsert, connection);
+                command.Parameters.AddWithValue(QuerySet.MessageParameter, row.Message);
+                command.Parameters.AddWithValue(QuerySet.UserParameter, row.User);
+                command.Parameters.AddWithValue(QuerySet.HostParameter, row.Host);
+                command.Parameters.AddWithValue(QuerySet.RHostParameter, row.RHost);
+                command.Parameters.AddWithValue(QuerySet.PidParameter, row.Pid);
+                command.ExecuteNonQuery();
+                return new WriteResult(WriteStatus.Done);
+            },
+            (status, detail) => new WriteResult(status, detail));
+
+    /// <summary>Runs <paramref name="work"/> on the first server that accepts a connection.</summary>
+    private T WithConnection<T>(Func<MySqlConnection, DbEndpoint, T> work, Func<WriteStatus, string, T> failure)
     {
         string? lastError = null;
         foreach (var endpoint in settings.Hosts)
@@ -22,61 +77,71 @@ public sealed class MySqlUserStore(ModuleSettings settings, UserQuery query) : I
                 connection = new MySqlConnection(ConnectionStrings.For(settings, endpoint));
                 connection.Open();
             }
-            catch (Exception e) when (e is MySqlException or SocketException or IOException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (IsDriverFailure(e))
             {
                 lastError = $"cannot connect to {endpoint}: {Describe(e)}";
                 connection?.Dispose();
                 continue;
             }
             using (connection)
-                return Query(connection, endpoint, userName);
+            {
+                try
+                {
+                    return work(connection, endpoint);
+                }
+                catch (MySqlException e) when (!IsConnectionLoss(e))
+                {
+                    return failure(WriteStatus.Failed, $"query failed on {endpoint}: {Describe(e)}");
+                }
+                catch (Exception e) when (IsDriverFailure(e))
+                {
+                    return failure(WriteStatus.Unavailable, $"lost connection to {endpoint}: {Describe(e)}");
+                }
+            }
         }
-        return new UserLookup(LookupStatus.Unavailable, Detail: lastError ?? "no database server configured");
+        return failure(WriteStatus.Unavailable, lastError ?? "no database server configured");
     }
 
-    private UserLookup Query(MySqlConnection connection, DbEndpoint endpoint, string userName)
-    {
-        try
-        {
-            using var command = new MySqlCommand(query.Text, connection);
-            command.Parameters.AddWithValue(UserQuery.UserParameter, userName);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-                return new UserLookup(LookupStatus.NotFound);
-            string? stored = reader.IsDBNull(0) ? null : ReadText(reader);
-            if (reader.Read())
-                return new UserLookup(LookupStatus.Ambiguous, Detail: "the query returned more than one row");
-            return new UserLookup(LookupStatus.Found, stored);
-        }
-        catch (MySqlException e) when (IsConnectionLoss(e))
-        {
-            return new UserLookup(LookupStatus.Unavailable, Detail: $"lost connection to {endpoint}: {Describe(e)}");
-        }
-        catch (MySqlException e)
-        {
-            return new UserLookup(LookupStatus.QueryFailed, Detail: $"query failed on {endpoint}: {Describe(e)}");
-        }
-        catch (Exception e) when (e is IOException or SocketException or TimeoutException or InvalidOperationException)
-        {
-            return new UserLookup(LookupStatus.Unavailable, Detail: $"lost connection to {endpoint}: {Describe(e)}");
-        }
-    }
+    private static bool IsDriverFailure(Exception e) =>
+        e is MySqlException or SocketException or IOException or TimeoutException or InvalidOperationException
+            or System.Security.Authentication.AuthenticationException;
 
     /// <summary>The stored password as text, whatever the column type (VARCHAR, BINARY, BLOB).</summary>
-    private static string ReadText(MySqlDataReader reader)
+    private static string ReadText(object value) => value switch
     {
-        object value = reader.GetValue(0);
-        return value switch
+        string s => s,
+        byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static bool TryReadInteger(object value, out long? result)
+    {
+        result = null;
+        switch (value)
         {
-            string s => s,
-            byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
-            _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        };
+            case string or byte[]:
+                if (!long.TryParse(ReadText(value).Trim(), System.Globalization.NumberStyles.AllowLeadingSign,
+                        System.Globalization.CultureInfo.InvariantCulture, out long parsed))
+                    return false;
+                result = parsed;
+                return true;
+            case IConvertible c:
+                try
+                {
+                    result = c.ToInt64(System.Globalization.CultureInfo.InvariantCulture);
+                    return true;
+                }
+                catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
+                {
+                    return false;
+                }
+            default:
+                return false;
+        }
     }
 
     private static bool IsConnectionLoss(MySqlException e) =>
         e.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired
-            or MySqlErrorCode.ConnectionCountError
         || e.Number is 2002 or 2003 or 2006 or 2013;
 
     /// <summary>The driver's message names the server, user and cause; it never holds the password.</summary>

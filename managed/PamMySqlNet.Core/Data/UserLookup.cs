@@ -15,17 +15,42 @@ public enum LookupStatus
 }
 
 /// <summary>
-/// The result of looking a user up. <see cref="StoredPassword"/> is null when the column is NULL.
+/// The result of looking a user up. <see cref="StoredPassword"/> is null when the column is NULL;
+/// <see cref="AccountStatus"/> is the statcolumn value (null when NULL or not configured).
 /// <see cref="Detail"/> names the cause of a failure for the log; it never holds a secret.
 /// </summary>
-public sealed record UserLookup(LookupStatus Status, string? StoredPassword = null, string? Detail = null)
+public sealed record UserLookup(
+    LookupStatus Status,
+    string? StoredPassword = null,
+    string? Detail = null,
+    long? AccountStatus = null,
+    bool AccountStatusUnreadable = false)
 {
     /// <summary>Deliberately not the stored password: records print their members.</summary>
     public override string ToString() => $"UserLookup {{ Status = {Status}, Detail = {Detail} }}";
 }
 
-/// <summary>Where users live. The MySQL implementation is the real one; tests may supply others.</summary>
+public enum WriteStatus
+{
+    Done,
+    /// <summary>The statement matched no row (or, for a password change, not exactly one).</summary>
+    WrongRowCount,
+    Unavailable,
+    Failed,
+}
+
+public sealed record WriteResult(WriteStatus Status, string? Detail = null);
+
+/// <summary>One sqllog row.</summary>
+public sealed record LogRow(string Message, string User, string? Host, string? RHost, int Pid);
+
+/// <summary>Where users live. The MySQL implementation is the real one; unit tests supply fixed answers.</summary>
 public interface IUserStore
 {
     UserLookup Lookup(string userName);
+
+    /// <summary>Stores a new password string for exactly one user.</summary>
+    WriteResult UpdatePassword(string userName, string newStoredPassword);
+
+    WriteResult WriteLog(LogRow row);
 }

@@ -7,9 +7,10 @@ namespace PamMySqlNet.Helper;
 /// other end). A frame is: one type byte, a little-endian uint32 payload length, the payload.
 /// Integers are little-endian int32; a string is an int32 length (-1 for NULL) and its bytes.
 /// <list type="bullet">
-/// <item>shim → helper: 'Q' request (abi, operation, flags, argc, argv…, user, service, rhost);
-///   'T' password reply (PAM code, password).</item>
-/// <item>helper → shim: 'L' log line (priority, text); 'A' password request (mode); 'R' result (PAM code).</item>
+/// <item>shim → helper: 'Q' request (abi, operation, flags, argc, argv…, user, service, rhost,
+///   caller uid, caller pid); 'T' reply to 'A' or 'S' (PAM code, password or NULL).</item>
+/// <item>helper → shim: 'L' log line (priority, text); 'A' password request (item, mode, prompt);
+///   'S' store a password item (item, password); 'R' result (PAM code).</item>
 /// </list>
 /// </summary>
 public static class HelperProtocol
@@ -18,6 +19,7 @@ public static class HelperProtocol
     public const byte TokenReply = (byte)'T';
     public const byte Log = (byte)'L';
     public const byte AskToken = (byte)'A';
+    public const byte SetToken = (byte)'S';
     public const byte Result = (byte)'R';
 
     /// <summary>No frame the shim sends is anywhere near this; larger means a broken peer.</summary>
@@ -103,15 +105,18 @@ public sealed class PayloadWriter
         return this;
     }
 
-    public PayloadWriter String(string? value)
+    public PayloadWriter String(string? value) =>
+        value is null ? Int(-1) : Bytes(System.Text.Encoding.UTF8.GetBytes(value));
+
+    public PayloadWriter Bytes(ReadOnlySpan<byte> value)
     {
-        if (value is null)
-            return Int(-1);
-        byte[] b = System.Text.Encoding.UTF8.GetBytes(value);
-        Int(b.Length);
-        _buffer.Write(b);
+        Int(value.Length);
+        _buffer.Write(value);
         return this;
     }
+
+    /// <summary>Wipes the buffer (it may hold a password).</summary>
+    public void Clear() => System.Security.Cryptography.CryptographicOperations.ZeroMemory(_buffer.GetBuffer());
 
     public ReadOnlySpan<byte> Span => _buffer.GetBuffer().AsSpan(0, (int)_buffer.Length);
 }

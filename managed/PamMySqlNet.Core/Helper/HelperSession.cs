@@ -12,7 +12,7 @@ namespace PamMySqlNet.Helper;
 /// </summary>
 public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPamConversation
 {
-    private const int AbiVersion = 1;
+    private const int AbiVersion = 2;
 
     public int Run(ModuleEntry.StoreFactory? storeFactory = null)
     {
@@ -60,16 +60,38 @@ public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPa
         string user = r.ReadString() ?? "";
         string? service = r.ReadString();
         string? rhost = r.ReadString();
-        return new ModuleRequest(op, flags, args, user, service, rhost);
+        int uid = r.ReadInt();
+        int pid = r.ReadInt();
+        return new ModuleRequest(op, flags, args, user, service, rhost, uid, pid);
     }
 
     public void Write(LogLevel level, string message) =>
         HelperProtocol.WriteFrame(output, HelperProtocol.Log, new PayloadWriter().Int((int)level).String(message).Span);
 
-    public PamCode GetAuthTok(AuthTokMode mode, out byte[]? password)
+    public PamCode GetAuthTok(AuthTokItem item, AuthTokMode mode, string prompt, out byte[]? password)
+    {
+        HelperProtocol.WriteFrame(output, HelperProtocol.AskToken,
+            new PayloadWriter().Int((int)item).Int((int)mode).String(prompt).Span);
+        return ReadReply(out password);
+    }
+
+    public PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> password)
+    {
+        var payload = new PayloadWriter().Int((int)item).Bytes(password);
+        try
+        {
+            HelperProtocol.WriteFrame(output, HelperProtocol.SetToken, payload.Span);
+        }
+        finally
+        {
+            payload.Clear();
+        }
+        return ReadReply(out _);
+    }
+
+    private PamCode ReadReply(out byte[]? password)
     {
         password = null;
-        HelperProtocol.WriteFrame(output, HelperProtocol.AskToken, new PayloadWriter().Int((int)mode).Span);
         var frame = HelperProtocol.ReadFrame(input);
         if (frame is not { Type: HelperProtocol.TokenReply } f)
             return PamCode.ConvErr;

@@ -1,8 +1,20 @@
 namespace PamMySqlNet.Options;
 
+/// <summary>TLS to the database server (the ssl_mode option).</summary>
+public enum SslMode
+{
+    /// <summary>Not set: no TLS to loopback or unix-socket servers, TLS when offered elsewhere.</summary>
+    Default,
+    Disabled,
+    Preferred,
+    Required,
+    VerifyCa,
+    VerifyIdentity,
+}
+
 /// <summary>
-/// Everything the module's arguments say, parsed once per request into one immutable value.
-/// Defaults are pam_mysql's, except the timeouts pam_mysql never had.
+/// Everything the module's arguments (and config file) say, parsed once per request into one
+/// immutable value. Defaults are pam_mysql's, except the timeouts pam_mysql never had.
 /// </summary>
 public sealed record ModuleSettings
 {
@@ -11,17 +23,52 @@ public sealed record ModuleSettings
     public string? DbUser { get; init; }
     public string? DbPassword { get; init; }
     public string? Table { get; init; }
+    public string? UpdateTable { get; init; }
     public string? UserColumn { get; init; }
     public string? PasswdColumn { get; init; }
+    public string? StatColumn { get; init; }
     public string? Where { get; init; }
+    /// <summary>A whole SELECT replacing the generated one; %u stands for the user name.</summary>
+    public string? Select { get; init; }
     public CryptMode Crypt { get; init; } = CryptMode.Plain;
+    public bool Use323Passwd { get; init; }
+
+    // New passwords written by pam_sm_chauthtok with crypt=1 (pam_mysql 1.0's switches).
     public bool Md5 { get; init; }
+    public bool Sha256 { get; init; }
+    public bool Sha512 { get; init; }
+    public bool Blowfish { get; init; }
+    /// <summary>Cost for new sha-crypt (rounds) or bcrypt (log2 cost) hashes; null = the scheme's default.</summary>
+    public int? Rounds { get; init; }
+
+    public bool SqlLog { get; init; }
+    public string? LogTable { get; init; }
+    public string? LogMsgColumn { get; init; }
+    public string? LogUserColumn { get; init; }
+    public string? LogHostColumn { get; init; }
+    public string? LogRHostColumn { get; init; }
+    public string? LogPidColumn { get; init; }
+    public string? LogTimeColumn { get; init; }
+
     public bool Verbose { get; init; }
     public bool UseFirstPass { get; init; }
     public bool TryFirstPass { get; init; } = true;
     public bool NullOk { get; init; }
+    public bool DisconnectEveryOp { get; init; }
+    public string? ConfigFile { get; init; }
+
+    public SslMode SslMode { get; init; } = SslMode.Default;
+    public string? SslCa { get; init; }
+    public string? SslCaPath { get; init; }
+    public string? SslCert { get; init; }
+    public string? SslKey { get; init; }
+    public string? SslCipher { get; init; }
+
     /// <summary>Seconds to wait for a server to accept and greet a connection.</summary>
     public int ConnectTimeoutSeconds { get; init; } = 5;
     /// <summary>Seconds a query may take.</summary>
     public int QueryTimeoutSeconds { get; init; } = 5;
+
+    /// <summary>Deliberately without the DB password: records print their members.</summary>
+    public override string ToString() => $"ModuleSettings {{ Hosts = {string.Join(",", Hosts)}, Database = {Database}, Table = {Table} }}";
 }

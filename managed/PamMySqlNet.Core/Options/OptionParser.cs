@@ -1,15 +1,16 @@
 namespace PamMySqlNet.Options;
 
-/// <summary>What parsing the module arguments gave: settings, plus what to log about them.</summary>
+/// <summary>What parsing gave: settings, plus what to log about them.</summary>
 public sealed record OptionParseResult(
     ModuleSettings Settings,
     IReadOnlyList<string> UnknownOptions,
     IReadOnlyList<string> Errors);
 
-/// <summary>Turns the module arguments of a pam.d line into <see cref="ModuleSettings"/>.</summary>
+/// <summary>Turns the module arguments of a pam.d line (and the config file they name) into <see cref="ModuleSettings"/>.</summary>
 public static class OptionParser
 {
-    public static OptionParseResult Parse(IEnumerable<string> args)
+    /// <param name="configSource">Reads config_file; the default checks ownership and permissions.</param>
+    public static OptionParseResult Parse(IEnumerable<string> args, IConfigSource? configSource = null)
     {
         var settings = new ModuleSettings();
         var unknown = new List<string>();
@@ -19,24 +20,13 @@ public static class OptionParser
             var (name, value) = Split(raw);
             if (name.Length == 0)
                 continue;
-            var spec = OptionTable.Find(name);
-            if (spec is null)
-            {
-                if (OptionTable.NotYetImplemented.Contains(name))
-                    errors.Add($"option '{name}' is not supported by this version");
-                else
-                    unknown.Add(name);
-                continue;
-            }
-            try
-            {
-                settings = spec.Apply(settings, value);
-            }
-            catch (OptionValueException e)
-            {
-                errors.Add($"option '{name}': {e.Message}");
-            }
+            if (OptionTable.Find(name) is { } spec)
+                settings = Apply(spec, settings, value, $"option '{name}'", errors);
+            else
+                unknown.Add($"option '{name}'");
         }
+        if (settings.ConfigFile is { } path && errors.Count == 0)
+            settings = ApplyConfigFile(settings, path, configSource ?? SecureConfigFile.Instance, unknown, errors);
         return new OptionParseResult(settings, unknown, errors);
     }
 
@@ -51,5 +41,52 @@ public static class OptionParser
             arg = arg[1..^1].Replace("\\]", "]", StringComparison.Ordinal);
         int eq = arg.IndexOf('=');
         return eq < 0 ? (arg.Trim(), "") : (arg[..eq].Trim(), arg[(eq + 1)..]);
+    }
+
+    /// <summary>pam_mysql reads the file after the arguments, so its values win.</summary>
+    private static ModuleSettings ApplyConfigFile(ModuleSettings settings, string path, IConfigSource source,
+        List<string> unknown, List<string> errors)
+    {
+        var read = source.Read(path);
+        if (read.Error is not null)
+        {
+            errors.Add($"config_file {path} {read.Error}");
+            return settings;
+        }
+        var entries = ConfigFile.Parse(read.Text!, out var parseError);
+        if (parseError is not null)
+        {
+            errors.Add($"config_file {path}: {parseError}");
+            return settings;
+        }
+        foreach (var entry in entries)
+        {
+            var spec = OptionTable.FindConfigKey(entry.Key);
+            if (spec is null)
+            {
+                unknown.Add($"key '{entry.Key}' in {path}");
+                continue;
+            }
+            if (spec.Name == "passwd" && read.OthersCanRead)
+            {
+                errors.Add($"config_file {path} holds the database password but everyone may read it: chmod o-r {path} (e.g. 0640 root:root)");
+                return settings;
+            }
+            settings = Apply(spec, settings, entry.Value, $"{path} line {entry.Line} ({entry.Key})", errors);
+        }
+        return settings;
+    }
+
+    private static ModuleSettings Apply(OptionSpec spec, ModuleSettings settings, string value, string where, List<string> errors)
+    {
+        try
+        {
+            return spec.Apply(settings, value);
+        }
+        catch (OptionValueException e)
+        {
+            errors.Add($"{where}: {e.Message}");
+            return settings;
+        }
     }
 }

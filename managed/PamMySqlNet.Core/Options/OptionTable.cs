@@ -1,9 +1,13 @@
 namespace PamMySqlNet.Options;
 
-/// <summary>One module argument: its name, aliases, default and how it changes the settings.</summary>
+/// <summary>
+/// One module argument: its name, aliases, key in a config file, default, meaning, and how it
+/// changes the settings.
+/// </summary>
 public sealed record OptionSpec(
     string Name,
     string[] Aliases,
+    string ConfigKey,
     string Default,
     string Meaning,
     Func<ModuleSettings, string, ModuleSettings> Apply);
@@ -11,55 +15,103 @@ public sealed record OptionSpec(
 /// <summary>Thrown by an option's Apply when its value cannot be used.</summary>
 public sealed class OptionValueException(string message) : Exception(message);
 
-/// <summary>The single table that drives argument parsing (and the README's option list).</summary>
+/// <summary>The single table that drives argument and config-file parsing (and the README's option list).</summary>
 public static class OptionTable
 {
     public static readonly IReadOnlyList<OptionSpec> All = new OptionSpec[]
     {
-        new("host", [], "localhost (the default unix socket)",
-            "Database server: name, name:port, [v6]:port or /path/to/socket.",
+        new("host", [], "users.host", "localhost (the default unix socket)",
+            "Server(s): name, name:port, [v6]:port or /path/to/socket; several, comma-separated, are tried in order.",
             (s, v) => s with { Hosts = ParseHosts(v) }),
-        new("db", [], "(required)", "Database name.", (s, v) => s with { Database = v }),
-        new("user", [], "(required)", "Database user.", (s, v) => s with { DbUser = v }),
-        new("passwd", [], "(empty)", "Database user's password. Never logged.", (s, v) => s with { DbPassword = v }),
-        new("table", [], "(required)", "Table holding the users; may be a JOIN expression (admin-trusted SQL).",
-            (s, v) => s with { Table = v }),
-        new("usercolumn", [], "(required)", "Column holding the user name.", (s, v) => s with { UserColumn = v }),
-        new("passwdcolumn", [], "(required)", "Column holding the stored password.", (s, v) => s with { PasswdColumn = v }),
-        new("where", [], "(none)", "Extra condition, appended as AND (<where>) (admin-trusted SQL).",
-            (s, v) => s with { Where = v.Length == 0 ? null : v }),
-        new("crypt", [], "0",
+        new("db", [], "users.database", "(required)", "Database name.", (s, v) => s with { Database = v }),
+        new("user", [], "users.db_user", "(required)", "Database user.", (s, v) => s with { DbUser = v }),
+        new("passwd", [], "users.db_passwd", "(empty)", "Database user's password. Never logged.",
+            (s, v) => s with { DbPassword = v }),
+        new("table", [], "users.table", "(required)", "Table holding the users; may be a JOIN expression (admin-trusted SQL).",
+            (s, v) => s with { Table = Text(v) }),
+        new("update_table", [], "users.update_table", "the value of table",
+            "Table that password changes are written to.", (s, v) => s with { UpdateTable = Text(v) }),
+        new("usercolumn", [], "users.user_column", "(required)", "Column holding the user name.",
+            (s, v) => s with { UserColumn = Text(v) }),
+        new("passwdcolumn", [], "users.password_column", "(required)", "Column holding the stored password.",
+            (s, v) => s with { PasswdColumn = Text(v) }),
+        new("statcolumn", [], "users.status_column", "(none)",
+            "Column or SQL expression with the account status: bit 0 = account expired, bit 1 = password expired.",
+            (s, v) => s with { StatColumn = Text(v) }),
+        new("where", [], "users.where_clause", "(none)", "Extra condition, appended as AND (<where>) (admin-trusted SQL).",
+            (s, v) => s with { Where = Text(v) }),
+        new("select", [], "users.select", "(generated)",
+            "A whole SELECT returning the stored password (and the status as a second column for statcolumn checks); %u marks the user name, which is sent as a parameter.",
+            (s, v) => s with { Select = Text(v) }),
+        new("crypt", [], "users.password_crypt", "0",
             "How the stored password is compared: 0/plain, 1/Y (crypt(3)), 2/mysql, 3/md5, 4/sha1, 5/drupal7, 6/joomla15, 7/ssha, 8/sha512, 9/sha256, auto.",
-            (s, v) => CryptModeNames.TryParse(v, out var m) ? s with { Crypt = m }
+            (s, v) => CryptModeNames.TryParse(v.Trim(), out var m) ? s with { Crypt = m }
                 : throw new OptionValueException($"unknown crypt mode '{v}'")),
-        new("md5", [], "false", "With crypt=1: write new passwords as MD5-crypt.", (s, v) => s with { Md5 = Bool(v) }),
-        new("verbose", ["debug"], "false", "Log more detail (never secrets).", (s, v) => s with { Verbose = Bool(v) }),
-        new("use_first_pass", [], "false", "Only use the password an earlier module obtained; never prompt.",
+        new("use_323_passwd", [], "users.use_323_password", "false",
+            "With crypt=2: the stored value is MySQL 3.23's 16-hex OLD_PASSWORD().", (s, v) => s with { Use323Passwd = Bool(v) }),
+        new("md5", [], "users.use_md5", "false", "With crypt=1: write new passwords as MD5-crypt ($1$).",
+            (s, v) => s with { Md5 = Bool(v) }),
+        new("sha256", [], "users.use_sha256", "false", "With crypt=1: write new passwords as SHA-256-crypt ($5$).",
+            (s, v) => s with { Sha256 = Bool(v) }),
+        new("sha512", [], "users.use_sha512", "false", "With crypt=1: write new passwords as SHA-512-crypt ($6$) (the default for crypt=1 and auto).",
+            (s, v) => s with { Sha512 = Bool(v) }),
+        new("blowfish", [], "users.use_blowfish", "false", "With crypt=1: write new passwords as bcrypt ($2b$).",
+            (s, v) => s with { Blowfish = Bool(v) }),
+        new("rounds", [], "users.rounds", "(scheme default)",
+            "Cost of new sha-crypt (rounds, 1000-999999999) or bcrypt (log2 cost, 4-31) hashes.",
+            (s, v) => s with { Rounds = Int(v, 4, 999_999_999) }),
+        new("sqllog", [], "log.enabled", "false", "Write a row to logtable for each authentication, password change and session.",
+            (s, v) => s with { SqlLog = Bool(v) }),
+        new("logtable", [], "log.table", "(none)", "Table the log rows go to.", (s, v) => s with { LogTable = Text(v) }),
+        new("logmsgcolumn", [], "log.message_column", "(none)", "Log column for the message.",
+            (s, v) => s with { LogMsgColumn = Text(v) }),
+        new("logusercolumn", [], "log.user_column", "(none)", "Log column for the user name.",
+            (s, v) => s with { LogUserColumn = Text(v) }),
+        new("loghostcolumn", [], "log.host_column", "(none)", "Log column for this machine's address.",
+            (s, v) => s with { LogHostColumn = Text(v) }),
+        new("logrhostcolumn", [], "log.rhost_column", "(none)", "Log column for the remote host (PAM_RHOST).",
+            (s, v) => s with { LogRHostColumn = Text(v) }),
+        new("logpidcolumn", [], "log.pid_column", "(none)", "Log column for the PAM application's process id.",
+            (s, v) => s with { LogPidColumn = Text(v) }),
+        new("logtimecolumn", [], "log.time_column", "(none)", "Log column for the time (NOW()).",
+            (s, v) => s with { LogTimeColumn = Text(v) }),
+        new("verbose", ["debug"], "verbose", "false", "Log more detail: successes, unknown user names (never secrets).",
+            (s, v) => s with { Verbose = Bool(v) }),
+        new("use_first_pass", [], "use_first_pass", "false", "Only use the password an earlier module obtained; never prompt.",
             (s, v) => s with { UseFirstPass = Bool(v) }),
-        new("try_first_pass", [], "true", "Use an earlier module's password if there is one, else prompt.",
+        new("try_first_pass", [], "try_first_pass", "true", "Use an earlier module's password if there is one, else prompt.",
             (s, v) => s with { TryFirstPass = Bool(v) }),
-        new("nullok", [], "false", "Allow users whose stored password is NULL to log in with an empty password.",
+        new("nullok", [], "nullok", "false",
+            "Users whose stored password is NULL or empty may log in with an empty password (unless the application forbids it).",
             (s, v) => s with { NullOk = Bool(v) }),
-        new("connect_timeout", [], "5", "Seconds to wait for a server to accept and greet a connection (1-60).",
-            (s, v) => s with { ConnectTimeoutSeconds = Seconds(v) }),
-        new("query_timeout", [], "5", "Seconds a query may take (1-60).",
-            (s, v) => s with { QueryTimeoutSeconds = Seconds(v) }),
+        new("disconnect_every_op", [], "users.disconnect_every_operation", "false",
+            "Close the database connection after every PAM call instead of keeping it for the process.",
+            (s, v) => s with { DisconnectEveryOp = Bool(v) }),
+        new("config_file", [], "", "(none)",
+            "File with more settings (key = value lines); its values override the arguments. Must be a root-owned regular file, not writable by others, and not readable by others if it holds a password.",
+            (s, v) => s with { ConfigFile = Text(v) }),
+        new("ssl_mode", [], "ssl.mode", "disabled for loopback/socket, preferred elsewhere",
+            "TLS to the server: disabled, preferred, required, verify_ca, verify_identity.",
+            (s, v) => s with { SslMode = ParseSslMode(v) }),
+        new("ssl_ca", [], "ssl.ca", "(system CAs)", "PEM file of CA certificates to verify the server with.",
+            (s, v) => s with { SslCa = Text(v) }),
+        new("ssl_capath", [], "ssl.capath", "(none)", "Directory of PEM CA certificates (*.pem, *.crt) to verify the server with.",
+            (s, v) => s with { SslCaPath = Text(v) }),
+        new("ssl_cert", [], "ssl.cert", "(none)", "PEM client certificate.", (s, v) => s with { SslCert = Text(v) }),
+        new("ssl_key", [], "ssl.key", "(none)", "PEM private key of the client certificate.", (s, v) => s with { SslKey = Text(v) }),
+        new("ssl_cipher", [], "ssl.cipher", "(library default)", "Allowed TLS 1.2 cipher suites, comma-separated (IANA or OpenSSL names).",
+            (s, v) => s with { SslCipher = Text(v) }),
+        new("connect_timeout", [], "connect_timeout", "5", "Seconds (1-60) to wait for a server to accept and greet a connection.",
+            (s, v) => s with { ConnectTimeoutSeconds = Int(v, 1, 60) }),
+        new("query_timeout", [], "query_timeout", "5", "Seconds (1-60) a query may take.",
+            (s, v) => s with { QueryTimeoutSeconds = Int(v, 1, 60) }),
     };
 
-    /// <summary>
-    /// pam_mysql options this version does not implement yet. Ignoring them would silently weaken a
-    /// setup (an expired account would pass), so naming one fails closed with a clear log line.
-    /// </summary>
-    public static readonly IReadOnlySet<string> NotYetImplemented = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "statcolumn", "update_table", "use_323_passwd", "sqllog", "logtable", "logmsgcolumn", "logusercolumn",
-        "loghostcolumn", "logrhostcolumn", "logpidcolumn", "logtimecolumn", "disconnect_every_op", "config_file",
-        "ssl_mode", "ssl_cert", "ssl_key", "ssl_ca", "ssl_capath", "ssl_cipher", "select",
-    };
-
-    private static readonly Dictionary<string, OptionSpec> ByName = BuildIndex();
+    private static readonly Dictionary<string, OptionSpec> ByName = Index(s => s.Aliases.Prepend(s.Name));
+    private static readonly Dictionary<string, OptionSpec> ByConfigKey = Index(s => s.ConfigKey.Length == 0 ? [] : [s.ConfigKey]);
 
     public static OptionSpec? Find(string name) => ByName.GetValueOrDefault(name);
+    public static OptionSpec? FindConfigKey(string key) => ByConfigKey.GetValueOrDefault(key);
 
     /// <summary>pam_mysql's rule: false only for 0, N, n, false, no; anything else (even empty) is true.
     /// We also read FALSE/No in any case as false.</summary>
@@ -68,10 +120,22 @@ public static class OptionTable
           || value.Equals("false", StringComparison.OrdinalIgnoreCase)
           || value.Equals("no", StringComparison.OrdinalIgnoreCase));
 
-    private static int Seconds(string value) =>
-        int.TryParse(value, System.Globalization.NumberStyles.None, null, out int n) && n is >= 1 and <= 60
+    private static string? Text(string value) => value.Trim() is { Length: > 0 } t ? t : null;
+
+    private static int Int(string value, int min, int max) =>
+        int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, null, out int n) && n >= min && n <= max
             ? n
-            : throw new OptionValueException($"'{value}' is not a whole number of seconds from 1 to 60");
+            : throw new OptionValueException($"'{value}' is not a whole number from {min} to {max}");
+
+    private static SslMode ParseSslMode(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "disabled" or "none" => SslMode.Disabled,
+        "preferred" => SslMode.Preferred,
+        "required" => SslMode.Required,
+        "verify_ca" => SslMode.VerifyCa,
+        "verify_identity" or "verify_full" => SslMode.VerifyIdentity,
+        _ => throw new OptionValueException($"unknown ssl_mode '{value}'"),
+    };
 
     private static IReadOnlyList<DbEndpoint> ParseHosts(string value)
     {
@@ -85,15 +149,12 @@ public static class OptionTable
         return list;
     }
 
-    private static Dictionary<string, OptionSpec> BuildIndex()
+    private static Dictionary<string, OptionSpec> Index(Func<OptionSpec, IEnumerable<string>> keys)
     {
         var index = new Dictionary<string, OptionSpec>(StringComparer.Ordinal);
         foreach (var spec in All)
-        {
-            index.Add(spec.Name, spec);
-            foreach (var alias in spec.Aliases)
-                index.Add(alias, spec);
-        }
+            foreach (var key in keys(spec))
+                index.Add(key, spec);
         return index;
     }
 }

@@ -26,17 +26,33 @@ public class ModuleEntryTests
             Calls++;
             return answer;
         }
+
+        public List<string> Updates { get; } = new();
+        public List<string> Logged { get; } = new();
+        public WriteResult UpdatePassword(string userName, string newStoredPassword)
+        {
+            Updates.Add(newStoredPassword);
+            return new WriteResult(WriteStatus.Done);
+        }
+
+        public WriteResult WriteLog(LogRow row)
+        {
+            Logged.Add(row.Message);
+            return new WriteResult(WriteStatus.Done);
+        }
     }
 
     private sealed class ThrowingStore : IUserStore
     {
         public UserLookup Lookup(string userName) => throw new InvalidOperationException("boom S3cret!");
+        public WriteResult UpdatePassword(string userName, string newStoredPassword) => throw new InvalidOperationException();
+        public WriteResult WriteLog(LogRow row) => throw new InvalidOperationException();
     }
 
     private sealed class Conversation(string? password, PamCode code = PamCode.Success) : IPamConversation
     {
         public AuthTokMode? Mode;
-        public PamCode GetAuthTok(AuthTokMode mode, out byte[]? token)
+        public PamCode GetAuthTok(AuthTokItem item, AuthTokMode mode, string prompt, out byte[]? token)
         {
             Mode = mode;
             if (password == "throw")
@@ -44,6 +60,8 @@ public class ModuleEntryTests
             token = password is null ? null : System.Text.Encoding.UTF8.GetBytes(password);
             return code;
         }
+
+        public PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> token) => PamCode.Success;
     }
 
     private static (PamCode Code, ListLog Log) Run(IUserStore store, string? password, string user = "alice@example.test",

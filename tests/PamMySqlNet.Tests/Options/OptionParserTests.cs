@@ -96,7 +96,8 @@ public class OptionParserTests
     [InlineData("host=db:x")]
     [InlineData("connect_timeout=0")]
     [InlineData("connect_timeout=abc")]
-    [InlineData("statcolumn=status")]
+    [InlineData("ssl_mode=sometimes")]
+    [InlineData("rounds=2")]
     public void BadValuesAreErrors(string arg)
     {
         var r = OptionParser.Parse(new[] { arg });
@@ -107,7 +108,7 @@ public class OptionParserTests
     public void UnknownOptionsAreCollectedNotFatal()
     {
         var r = OptionParser.Parse(new[] { "usercolum=username", "db=x" });
-        Assert.Equal(new[] { "usercolum" }, r.UnknownOptions);
+        Assert.Equal(new[] { "option 'usercolum'" }, r.UnknownOptions);
         Assert.Empty(r.Errors);
         Assert.Equal("x", r.Settings.Database);
     }

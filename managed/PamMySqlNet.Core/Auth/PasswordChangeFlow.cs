@@ -1,0 +1,149 @@
+using System.Security.Cryptography;
+using PamMySqlNet.Data;
+using PamMySqlNet.Hashing;
+using PamMySqlNet.Logging;
+using PamMySqlNet.Options;
+using PamMySqlNet.Pam;
+
+namespace PamMySqlNet.Auth;
+
+/// <summary>
+/// pam_sm_chauthtok. PRELIM_CHECK: the user exists and, unless the caller is root, gives the
+/// current password. UPDATE_AUTHTOK: the current password again (unless root), the new one twice
+/// (or from an earlier module with use_first_pass), then one UPDATE that must change exactly one row.
+/// </summary>
+public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store, IModuleLog log, ModuleRequest request,
+    IPamConversation conversation)
+{
+    public const int PrelimCheck = 0x4000;
+    public const int UpdateAuthTok = 0x2000;
+
+    private readonly SqlAudit _audit = new(settings, store, log, request);
+    private string Who => StoreFailures.Who(request);
+    private bool CallerIsRoot => request.CallerUid == 0;
+
+    public PamCode Run()
+    {
+        int flags = (int)request.Flags;
+        bool prelim = (flags & PrelimCheck) != 0;
+        if (!prelim && (flags & UpdateAuthTok) == 0)
+        {
+            log.Write(LogLevel.Err, "password change: called without PRELIM_CHECK or UPDATE_AUTHTOK");
+            return PamCode.ServiceErr;
+        }
+        if (UserNames.Reject(request.User) is { } why)
+        {
+            log.Write(LogLevel.Notice, $"password change refused: {why}");
+            return PamCode.UserUnknown;
+        }
+        var found = store.Lookup(request.User);
+        if (found.Status != LookupStatus.Found)
+        {
+            PamCode code = StoreFailures.Report(found, "password change", Who, settings.Verbose, log);
+            return code == PamCode.AuthInfoUnavail ? (prelim ? PamCode.TryAgain : PamCode.AuthTokErr) : code;
+        }
+        PamCode old = CheckCurrentPassword(found.StoredPassword, prelim);
+        if (old != PamCode.Success || prelim)
+            return old;
+        PamCode result = Update();
+        _audit.Write(result == PamCode.Success ? SqlAudit.PasswordChanged : SqlAudit.PasswordChangeFailed);
+        return result;
+    }
+
+    /// <summary>Root changes any password; everyone else proves the current one.</summary>
+    private PamCode CheckCurrentPassword(string? stored, bool prelim)
+    {
+        if (CallerIsRoot)
+            return PamCode.Success;
+        // In UPDATE the current password is the one given in PRELIM (kept as PAM_OLDAUTHTOK).
+        var mode = prelim && !settings.UseFirstPass ? (settings.TryFirstPass ? AuthTokMode.TryFirstPass : AuthTokMode.Prompt)
+            : AuthTokMode.UseFirstPass;
+        PamCode got = conversation.GetAuthTok(AuthTokItem.OldAuthTok, mode, "Current password: ", out byte[]? current);
+        if (got != PamCode.Success || current is null || current.Length == 0)
+        {
+            log.Write(LogLevel.Notice, $"password change refused: {Who} gave no current password and the caller is not root");
+            return PamCode.PermDenied;
+        }
+        try
+        {
+            var result = string.IsNullOrEmpty(stored)
+                ? VerifyResult.NoMatch
+                : PasswordVerifier.Verify(settings.Crypt, current, stored, AuthFlow.VerifyOptionsFor(settings));
+            if (result == VerifyResult.Match)
+                return PamCode.Success;
+            log.Write(LogLevel.Notice, $"password change refused: wrong current password for {Who}");
+            return PamCode.AuthErr;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(current);
+        }
+    }
+
+    private PamCode Update()
+    {
+        PamCode got = NewPassword(out byte[]? fresh);
+        if (got != PamCode.Success)
+            return got;
+        try
+        {
+            if (fresh!.Length == 0)
+            {
+                log.Write(LogLevel.Notice, $"password change refused: empty new password for {Who}");
+                return PamCode.AuthTokErr;
+            }
+            string? stored = NewPasswordFormat.Create(settings, fresh, out string? error);
+            if (stored is null)
+            {
+                log.Write(LogLevel.Err, $"password change failed for {Who}: {error}");
+                return PamCode.AuthTokErr;
+            }
+            var written = store.UpdatePassword(request.User, stored);
+            if (written.Status != WriteStatus.Done)
+            {
+                log.Write(LogLevel.Err, $"password change failed for {Who}: {written.Detail}");
+                return PamCode.AuthTokErr;
+            }
+            conversation.SetAuthTok(AuthTokItem.AuthTok, fresh);
+            log.Write(LogLevel.Notice, $"password changed for {Who}");
+            return PamCode.Success;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(fresh);
+        }
+    }
+
+    /// <summary>use_first_pass: an earlier module's new password; otherwise asked twice.</summary>
+    private PamCode NewPassword(out byte[]? fresh)
+    {
+        fresh = null;
+        if (settings.UseFirstPass)
+        {
+            PamCode code = conversation.GetAuthTok(AuthTokItem.AuthTok, AuthTokMode.UseFirstPass, "New password: ", out fresh);
+            if (code != PamCode.Success || fresh is null)
+                log.Write(LogLevel.Err, $"password change failed for {Who}: use_first_pass but no new password from an earlier module");
+            return code == PamCode.Success && fresh is not null ? PamCode.Success : PamCode.AuthTokErr;
+        }
+        PamCode first = conversation.GetAuthTok(AuthTokItem.Answer, AuthTokMode.Prompt, "New password: ", out fresh);
+        if (first != PamCode.Success || fresh is null)
+            return PamCode.AuthTokErr;
+        PamCode second = conversation.GetAuthTok(AuthTokItem.Answer, AuthTokMode.Prompt, "Retype new password: ", out byte[]? again);
+        try
+        {
+            if (second != PamCode.Success || again is null || !ConstantTime.Equals(fresh, again))
+            {
+                log.Write(LogLevel.Notice, $"password change refused: the new passwords for {Who} do not match");
+                CryptographicOperations.ZeroMemory(fresh);
+                fresh = null;
+                return PamCode.AuthTokRecoveryErr;
+            }
+            return PamCode.Success;
+        }
+        finally
+        {
+            if (again is not null)
+                CryptographicOperations.ZeroMemory(again);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using PamMySqlNet.Options;
+
+namespace PamMySqlNet.Sql;
+
+/// <summary>
+/// The SQL the module runs, built once from the settings. Table, column, where and select text
+/// come from the admin's configuration (checked by <see cref="SqlTextRules"/>); the user name,
+/// new hash and log values are only ever the parameters named here.
+/// </summary>
+/// <param name="Lookup">Returns the stored password, and the status as a second column when
+/// <paramref name="LookupHasStatus"/>; at most two rows.</param>
+/// <param name="Update">Writes a new stored password for one user.</param>
+/// <param name="LogInsert">Writes an sqllog row; null when sqllog is off.</param>
+public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update, string? LogInsert)
+{
+    public const string UserParameter = "@pmn_user";
+    public const string HashParameter = "@pmn_hash";
+    public const string MessageParameter = "@pmn_msg";
+    public const string HostParameter = "@pmn_host";
+    public const string RHostParameter = "@pmn_rhost";
+    public const string PidParameter = "@pmn_pid";
+
+    /// <summary>Builds the queries, or says which option is unusable.</summary>
+    public static QuerySet? Build(ModuleSettings s, out string? error)
+    {
+        error = SqlTextRules.CheckColumn("usercolumn", s.UserColumn)
+                ?? SqlTextRules.CheckColumn("passwdcolumn", s.PasswdColumn)
+                ?? SqlTextRules.CheckFragment("table", s.Table, required: true)
+                ?? SqlTextRules.CheckFragment("where", s.Where, required: false)
+                ?? SqlTextRules.CheckFragment("statcolumn", s.StatColumn, required: false)
+                ?? SqlTextRules.CheckFragment("update_table", s.UpdateTable, required: false);
+        if (error is not null)
+            return null;
+        string? lookup = s.Select is null ? GeneratedLookup(s) : CustomLookup(s.Select, out error);
+        if (lookup is null)
+            return null;
+        string? log = null;
+        if (s.SqlLog && (log = BuildLogInsert(s, out error)) is null)
+            return null;
+        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s), log);
+    }
+
+    private static string GeneratedLookup(ModuleSettings s)
+    {
+        string columns = s.StatColumn is null ? s.PasswdColumn! : $"{s.PasswdColumn}, {s.StatColumn}";
+        // LIMIT 2: two rows are enough to see that a name is not unique.
+        return $"SELECT {columns} FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(s.Where)} LIMIT 2";
+    }
+
+    /// <summary>select=...: %u (bare or quoted) becomes the user parameter.</summary>
+    private static string? CustomLookup(string select, out string? error)
+    {
+        string text = select.Replace("'%u'", UserParameter, StringComparison.Ordinal)
+            .Replace("\"%u\"", UserParameter, StringComparison.Ordinal)
+            .Replace("%u", UserParameter, StringComparison.Ordinal);
+        error = !select.TrimStart().StartsWith("SELECT ", StringComparison.OrdinalIgnoreCase)
+                ? "option 'select' must be a SELECT statement"
+                : !select.Contains("%u", StringComparison.Ordinal)
+                    ? "option 'select' must contain %u where the user name goes"
+                    : SqlTextRules.CheckFragment("select", text.Replace(UserParameter, "x", StringComparison.Ordinal), required: true);
+        return error is null ? text : null;
+    }
+
+    private static string BuildUpdate(ModuleSettings s)
+    {
+        // The where clause belongs to the lookup table; a separate update_table may not have its columns.
+        string where = s.UpdateTable is null ? WhereSuffix(s.Where) : "";
+        return $"UPDATE {s.UpdateTable ?? s.Table} SET {s.PasswdColumn} = {HashParameter} WHERE {s.UserColumn} = {UserParameter}{where}";
+    }
+
+    private static string? BuildLogInsert(ModuleSettings s, out string? error)
+    {
+        var optional = new (string Option, string? Column, string Value)[]
+        {
+            ("logusercolumn", s.LogUserColumn, UserParameter),
+            ("loghostcolumn", s.LogHostColumn, HostParameter),
+            ("logrhostcolumn", s.LogRHostColumn, RHostParameter),
+            ("logpidcolumn", s.LogPidColumn, PidParameter),
+            ("logtimecolumn", s.LogTimeColumn, "NOW()"),
+        };
+        error = SqlTextRules.CheckFragment("logtable", s.LogTable, required: true)
+                ?? SqlTextRules.CheckColumn("logmsgcolumn", s.LogMsgColumn);
+        var columns = new List<string> { s.LogMsgColumn! };
+        var values = new List<string> { MessageParameter };
+        foreach (var (option, column, value) in optional)
+        {
+            if (column is null || error is not null)
+                continue;
+            error = SqlTextRules.CheckColumn(option, column);
+            columns.Add(column);
+            values.Add(value);
+        }
+        return error is null
+            ? $"INSERT INTO {s.LogTable} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", values)})"
+            : null;
+    }
+
+    private static string WhereSuffix(string? where) => where is null ? "" : $" AND ({where})";
+}
