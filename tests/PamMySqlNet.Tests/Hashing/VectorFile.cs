@@ -74,7 +74,8 @@ public static class VectorFile
                 break;
             case "ldap-ssha" or "dovecot-SSHA":
                 // pam_mysql crypt=7 stores the bare base64 value
-                yield return (CryptMode.Ssha, VerifyOptions.Default, hash["{SSHA}".Length..]);
+                yield return (CryptMode.Ssha, VerifyOptions.Default,
+                    hash.StartsWith("{SSHA}", StringComparison.Ordinal) ? hash["{SSHA}".Length..] : hash);
                 break;
             case "malformed":
                 foreach (CryptMode m in Enum.GetValues<CryptMode>())
