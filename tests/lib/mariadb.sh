@@ -7,6 +7,9 @@
 #   mdb_add_user U PW  -> a mailbox row with an MD5-crypt hash made by `openssl passwd -1`
 #   mdb_stop           -> stops the server by PID and waits for it
 #   mdb_freeze / mdb_thaw -> SIGSTOP / SIGCONT the server
+# MDB_EXTRA_ARGS (an array) adds mariadbd options, e.g. MDB_EXTRA_ARGS=(--ssl-cert=...).
+
+MDB_EXTRA_ARGS=("${MDB_EXTRA_ARGS[@]}")
 
 mdb_free_port() {
   python3 - <<'PY'
@@ -31,7 +34,7 @@ mdb_start() {
   mariadbd --no-defaults --datadir="$MDB_DIR/data" --socket="$MDB_SOCK" --port="$MDB_PORT" \
     --bind-address=127.0.0.1 --user=root --pid-file="$MDB_DIR/mysqld.pid" \
     --skip-name-resolve --innodb-buffer-pool-size=32M --skip-log-bin \
-    --log-error="$MDB_DIR/error.log" >/dev/null 2>&1 &
+    --log-error="$MDB_DIR/error.log" "${MDB_EXTRA_ARGS[@]}" >/dev/null 2>&1 &
   MDB_PID=$!
   local i
   for i in $(seq 1 300); do

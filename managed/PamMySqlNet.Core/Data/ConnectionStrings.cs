@@ -15,7 +15,7 @@ public static class ConnectionStrings
             Database = s.Database ?? "",
             ConnectionTimeout = (uint)s.ConnectTimeoutSeconds,
             DefaultCommandTimeout = (uint)s.QueryTimeoutSeconds,
-            SslMode = TlsMode(s.SslMode, endpoint),
+            SslMode = TlsMode(s, endpoint),
             // One connection per process is kept for the next login unless disconnect_every_op.
             Pooling = !s.DisconnectEveryOp,
             MinimumPoolSize = 0,
@@ -50,16 +50,21 @@ public static class ConnectionStrings
     }
 
     /// <summary>
-    /// Without ssl_mode: no TLS handshake to a loopback or unix-socket server (it costs milliseconds
+    /// Without ssl_mode: verify the server when a CA is named; otherwise no TLS handshake to a loopback or unix-socket server (it costs milliseconds
     /// on every cold login and protects nothing); remote servers get TLS when they offer it.
     /// </summary>
-    private static MySqlSslMode TlsMode(SslMode mode, DbEndpoint endpoint) => mode switch
+    private static MySqlSslMode TlsMode(ModuleSettings s, DbEndpoint endpoint) => s.SslMode switch
     {
+        // ssl_capath: the driver only consults our validation callback (TlsTrust) in Required mode;
+        // the callback then does the whole chain check, and the name check for verify_identity.
+        SslMode.Default or SslMode.VerifyCa or SslMode.VerifyIdentity when TlsTrust.UsesCaPath(s) => MySqlSslMode.Required,
         SslMode.Disabled => MySqlSslMode.None,
         SslMode.Preferred => MySqlSslMode.Preferred,
         SslMode.Required => MySqlSslMode.Required,
         SslMode.VerifyCa => MySqlSslMode.VerifyCA,
         SslMode.VerifyIdentity => MySqlSslMode.VerifyFull,
+        // A CA named without ssl_mode means the admin wants the server verified.
+        _ when s.SslCa is not null || s.SslCaPath is not null => MySqlSslMode.VerifyCA,
         _ => endpoint.IsLoopback ? MySqlSslMode.None : MySqlSslMode.Preferred,
     };
 }

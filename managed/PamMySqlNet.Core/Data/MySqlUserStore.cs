@@ -11,6 +11,8 @@ namespace PamMySqlNet.Data;
 /// </summary>
 public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : IUserStore
 {
+    private readonly System.Net.Security.RemoteCertificateValidationCallback? _trust = TlsTrust.For(settings);
+
     public UserLookup Lookup(string userName) => WithConnection(
         (connection, endpoint) =>
         {
@@ -75,6 +77,8 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : 
             try
             {
                 connection = new MySqlConnection(ConnectionStrings.For(settings, endpoint));
+                if (_trust is not null)
+                    connection.RemoteCertificateValidationCallback = _trust;
                 connection.Open();
             }
             catch (Exception e) when (IsDriverFailure(e))
@@ -145,9 +149,10 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : 
         || e.Number is 2002 or 2003 or 2006 or 2013;
 
     /// <summary>The driver's message names the server, user and cause; it never holds the password.</summary>
-    private static string Describe(Exception e) => e switch
+    private static string Describe(Exception e)
     {
-        MySqlException m => $"{m.Message} (error {m.Number})",
-        _ => e.Message,
-    };
+        string text = e is MySqlException m ? $"{m.Message} (error {m.Number})" : e.Message;
+        // TLS failures carry the useful part (untrusted root, name mismatch) one level down.
+        return e.InnerException is { } inner ? $"{text}: {inner.Message}" : text;
+    }
 }
