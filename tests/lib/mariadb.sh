@@ -26,12 +26,18 @@ mdb_start() {
   mkdir -p "$MDB_DIR"
   MDB_SOCK=$MDB_DIR/mysqld.sock
   MDB_PORT=${MDB_PORT_WANTED:-$(mdb_free_port)}
+  # Its own tmpdir: servers bootstrapping at the same moment must not share temp-table files.
+  mkdir -p "$MDB_DIR/tmp"
   if [ ! -d "$MDB_DIR/data/mysql" ]; then
-    mariadb-install-db --no-defaults --datadir="$MDB_DIR/data" --user=root \
-      --auth-root-authentication-method=socket >"$MDB_DIR/install.log" 2>&1 || {
-      echo "mariadb-install-db failed:"; cat "$MDB_DIR/install.log"; return 1; }
+    local try
+    for try in 1 2; do
+      rm -rf "$MDB_DIR/data"
+      mariadb-install-db --no-defaults --datadir="$MDB_DIR/data" --tmpdir="$MDB_DIR/tmp" --user=root \
+        --auth-root-authentication-method=socket >"$MDB_DIR/install.log" 2>&1 && break
+      [ "$try" = 2 ] && { echo "mariadb-install-db failed:"; cat "$MDB_DIR/install.log"; return 1; }
+    done
   fi
-  mariadbd --no-defaults --datadir="$MDB_DIR/data" --socket="$MDB_SOCK" --port="$MDB_PORT" \
+  mariadbd --no-defaults --datadir="$MDB_DIR/data" --tmpdir="$MDB_DIR/tmp" --socket="$MDB_SOCK" --port="$MDB_PORT" \
     --bind-address=127.0.0.1 --user=root --pid-file="$MDB_DIR/mysqld.pid" \
     --skip-name-resolve --innodb-buffer-pool-size=32M --skip-log-bin \
     --log-error="$MDB_DIR/error.log" "${MDB_EXTRA_ARGS[@]}" >/dev/null 2>&1 &
