@@ -138,7 +138,8 @@ static int do_cycles(long n, int expect)
      * before the baseline is taken. */
     long warm = n / 10 > 1 ? n / 10 : 1;
     time_t warm_until = time(NULL) + 2;
-    for (long i = 2; i <= n && !bad; i++) {
+    long i;
+    for (i = 2; (i <= n || warm > 0) && !bad; i++) {
         if (warm > 0 && i > warm && time(NULL) >= warm_until) {
             print_counts("after warm-up");
             warm = 0;
@@ -150,7 +151,7 @@ static int do_cycles(long n, int expect)
         }
     }
     print_counts("after last cycle");
-    printf("cycles=%ld failed=%d\n", n, bad);
+    printf("cycles=%ld failed=%d\n", i - 1, bad);
     return bad;
 }
 
