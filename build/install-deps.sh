@@ -8,6 +8,7 @@ PACKAGES=(
   pamtester libpam-modules                            # drive PAM stacks
   sasl2-bin libsasl2-modules                          # saslauthd, testsaslauthd
   postfix swaks                                       # the end-to-end SMTP AUTH test
+  man-db mandoc groff-base dpkg-dev                   # man page checks, package build
   openssl whois python3 procps util-linux             # reference hashes, syslog capture, unshare
   apache2-utils dovecot-core php-cli argon2           # more reference hash tools (htpasswd, doveadm pw, ...)
   libpam-mysql                                        # the C pam_mysql.so, for the differential suite

@@ -41,10 +41,9 @@ __attribute__((constructor)) static void register_fork_handlers(void)
 
 static int load_core(pam_handle_t *pamh)
 {
-    char dir[PATH_MAX], path[PATH_MAX];
-    if (pmn_module_dir(dir, sizeof dir) != 0
-        || snprintf(path, sizeof path, "%s/%s", dir, CORE_NAME) >= (int)sizeof path) {
-        pam_syslog(pamh, LOG_ERR, "cannot locate the managed core");
+    char path[PATH_MAX];
+    if (pmn_find_file(CORE_NAME, path, sizeof path) != 0) {
+        pam_syslog(pamh, LOG_ERR, "cannot find %s next to the module or in %s", CORE_NAME, PMN_LIBEXEC_DIR);
         return -1;
     }
     if (!pmn_file_is_trusted(pamh, path))
@@ -79,10 +78,9 @@ static int load_core(pam_handle_t *pamh)
 
 static int call_helper(pam_handle_t *pamh, const pmn_request *request)
 {
-    char dir[PATH_MAX], path[PATH_MAX];
-    if (pmn_module_dir(dir, sizeof dir) != 0
-        || snprintf(path, sizeof path, "%s/%s", dir, HELPER_NAME) >= (int)sizeof path) {
-        pam_syslog(pamh, LOG_ERR, "cannot locate the helper");
+    char path[PATH_MAX];
+    if (pmn_find_file(HELPER_NAME, path, sizeof path) != 0) {
+        pam_syslog(pamh, LOG_ERR, "cannot find %s next to the module or in %s", HELPER_NAME, PMN_LIBEXEC_DIR);
         return PAM_SERVICE_ERR;
     }
     if (!pmn_file_is_trusted(pamh, path))

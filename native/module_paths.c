@@ -1,6 +1,7 @@
 /*
  * module_paths.c - where the managed core and the helper live, and whether they are safe to use.
- * They are found next to this module (build tree) or in PMN_LIBEXEC_DIR (installed).
+ * Looked up next to this module first (the build tree: out/), then in PMN_LIBEXEC_DIR (the
+ * installed layout, e.g. /usr/lib/x86_64-linux-gnu/pam_mysql_net).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -17,13 +18,11 @@
 #define PMN_LIBEXEC_DIR ""
 #endif
 
-int pmn_module_dir(char *out, size_t size)
+/* The directory this module was loaded from. */
+static int own_dir(char *out, size_t size)
 {
-    if (PMN_LIBEXEC_DIR[0] != '\0') {
-        return snprintf(out, size, "%s", PMN_LIBEXEC_DIR) < (int)size ? 0 : -1;
-    }
     Dl_info info;
-    if (dladdr((void *)&pmn_module_dir, &info) == 0 || info.dli_fname == NULL)
+    if (dladdr((void *)&own_dir, &info) == 0 || info.dli_fname == NULL)
         return -1;
     const char *slash = strrchr(info.dli_fname, '/');
     if (slash == NULL)
@@ -34,6 +33,19 @@ int pmn_module_dir(char *out, size_t size)
     memcpy(out, info.dli_fname, n);
     out[n] = '\0';
     return 0;
+}
+
+int pmn_find_file(const char *name, char *out, size_t size)
+{
+    char dir[4096];
+    struct stat st;
+    if (own_dir(dir, sizeof dir) == 0 && snprintf(out, size, "%s/%s", dir, name) < (int)size
+        && stat(out, &st) == 0)
+        return 0;
+    if (PMN_LIBEXEC_DIR[0] != '\0' && snprintf(out, size, "%s/%s", PMN_LIBEXEC_DIR, name) < (int)size
+        && stat(out, &st) == 0)
+        return 0;
+    return -1;
 }
 
 /*

@@ -12,7 +12,7 @@ int pmn_core_call(pam_handle_t *pamh, const pmn_request *request);
 int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_request *request);
 
 /* module_paths.c: where the core and helper live; whether a file is safe to load or run. */
-int pmn_module_dir(char *out, size_t size);
+int pmn_find_file(const char *name, char *out, size_t size);
 int pmn_file_is_trusted(pam_handle_t *pamh, const char *path);
 
 /* pam_callbacks.c: the callbacks the core uses to reach libpam. */

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The Debian package as an admin meets it: build the .deb, `apt-get install ./…deb`, check the
+# files, render the man pages, authenticate with pamtester through the INSTALLED module named by
+# its plain name (pam_mysql_net.so) while the .NET SDK is hidden, then purge the package and check
+# that nothing it installed is left behind.
+#   bash tests/integration/package.sh      (as root; installs and removes pam-mysql-net)
+set -u
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$REPO/tests/lib/check.sh"
+source "$REPO/tests/lib/mariadb.sh"
+
+WORK=$(mktemp -d /tmp/pmn-pkg.XXXXXX)
+SERVICE=pmn-pkg-$$
+cleanup() {
+  mdb_stop
+  rm -f "/etc/pam.d/$SERVICE"
+  dpkg -s pam-mysql-net >/dev/null 2>&1 && apt-get purge -y -q pam-mysql-net >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+command -v man >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q man-db >/dev/null
+
+echo "# build and install"
+bash "$REPO/build/package.sh" >"$WORK/package.log" 2>&1
+check "build/package.sh builds the .deb" 0 "$?"
+DEB=$(ls "$REPO"/out/pam-mysql-net_*_amd64.deb 2>/dev/null | head -n 1)
+check_true "the package is named pam-mysql-net_<version>_amd64.deb" test -f "$DEB"
+check_true "it does not depend on .NET" bash -c "! dpkg-deb -f '$DEB' Depends | grep -qi dotnet"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$DEB" >"$WORK/install.log" 2>&1
+check "apt-get install ./pam-mysql-net_*.deb" 0 "$?"
+dpkg -L pam-mysql-net >"$WORK/files"
+ARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+for f in "/lib/$ARCH/security/pam_mysql_net.so" "/usr/lib/$ARCH/pam_mysql_net/pam_mysql_net_core.so" \
+         "/usr/lib/$ARCH/pam_mysql_net/pam-mysql-net" /usr/sbin/pam-mysql-net \
+         /usr/share/man/man8/pam_mysql_net.8.gz /usr/share/man/man1/pam-mysql-net.1.gz /etc/pam_mysql_net.conf; do
+  check_true "installed: $f" test -e "$f"
+done
+check "the example config is a 0600 conffile" "600 yes" \
+  "$(stat -c %a /etc/pam_mysql_net.conf) $(dpkg-query -W -f='${Conffiles}' pam-mysql-net | grep -q /etc/pam_mysql_net.conf && echo yes)"
+check_true "the core links no .NET runtime library" bash -c "! ldd /usr/lib/$ARCH/pam_mysql_net/pam_mysql_net_core.so | grep -qiE 'coreclr|hostfxr|dotnet'"
+
+echo "# man pages"
+for page in 8/pam_mysql_net 1/pam-mysql-net; do
+  out=$(MANWIDTH=80 man --warnings -l "/usr/share/man/man${page}.$(basename "${page%%/*}").gz" 2>&1 >/dev/null)
+  check "man -l renders man${page%%/*}/${page#*/} without warnings" "" "$out"
+done
+
+echo "# the installed module, by its plain name, with .NET hidden"
+mdb_start "$WORK/db" || exit 1
+mdb_seed_mailbox
+mdb_add_user alice@example.test 'S3cret!'
+LINE="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 md5=1"
+printf 'auth required pam_mysql_net.so %s\naccount required pam_mysql_net.so %s\n' "$LINE" "$LINE" >"/etc/pam.d/$SERVICE"
+# In a private mount namespace, every .NET install location is covered by an empty directory.
+without_dotnet() {
+  unshare --mount --propagation private bash -c '
+    for d in /usr/share/dotnet /usr/lib/dotnet /root/.dotnet /opt/dotnet; do
+      [ -d "$d" ] && mount -t tmpfs none "$d"
+    done
+    export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+    command -v dotnet >/dev/null && ! dotnet --info >/dev/null 2>&1 || true
+    "$@"' _ "$@"
+}
+check "dotnet is unusable in that environment" 1 "$(without_dotnet bash -c 'dotnet --info >/dev/null 2>&1 && echo 0 || echo 1')"
+echo 'S3cret!' | without_dotnet pamtester "$SERVICE" alice@example.test authenticate acct_mgmt >"$WORK/pt.log" 2>&1
+check "pamtester: right password through the installed module" 0 "$?"
+echo 'wrong' | without_dotnet pamtester "$SERVICE" alice@example.test authenticate >"$WORK/pt.log" 2>&1
+check "pamtester: wrong password refused" 1 "$?"
+printf %s 'S3cret!' | without_dotnet pam-mysql-net verify "$(mdb_sql "SELECT password FROM postfix.mailbox")" >/dev/null 2>&1
+check "the installed CLI verifies a stored hash" 0 "$?"
+
+echo "# purge leaves nothing behind"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q pam-mysql-net >"$WORK/purge.log" 2>&1
+check "apt-get purge pam-mysql-net" 0 "$?"
+left=$(while read -r f; do [ -e "$f" ] && [ ! -d "$f" ] && echo "$f"; done <"$WORK/files")
+check "no installed file is left" "" "$left"
+check_true "its private directory is gone" test ! -e "/usr/lib/$ARCH/pam_mysql_net"
+
+check_summary
