@@ -270,6 +270,8 @@ int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_reque
                 bad = answer_authtok(sv[0], request, payload, len);
             else if (type == 'S')
                 bad = answer_set_authtok(sv[0], request, payload, len);
+            else if (type == 'D' && len >= 4)
+                request->callbacks->fail_delay(request->callbacks->ctx, (unsigned int)get_int(payload));
             else if (type == 'R' && len >= 4)
                 result = get_int(payload);
             else

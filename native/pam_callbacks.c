@@ -78,6 +78,11 @@ int pmn_authtok_callback(void *ctx, int item, int mode, const char *prompt, cons
     return PAM_SUCCESS;
 }
 
+void pmn_fail_delay_callback(void *ctx, unsigned int usec)
+{
+    (void)pam_fail_delay((pam_handle_t *)ctx, usec);
+}
+
 int pmn_set_authtok_callback(void *ctx, int item, const char *authtok)
 {
     if (item != PAM_AUTHTOK && item != PAM_OLDAUTHTOK)

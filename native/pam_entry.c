@@ -36,6 +36,7 @@ static int dispatch(pam_handle_t *pamh, int operation, int flags, int argc, cons
         .log = pmn_log_callback,
         .get_authtok = pmn_authtok_callback,
         .set_authtok = pmn_set_authtok_callback,
+        .fail_delay = pmn_fail_delay_callback,
     };
     const pmn_request request = {
         .abi_version = PMN_ABI_VERSION,

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define PMN_ABI_VERSION 2u
+#define PMN_ABI_VERSION 3u
 
 /* Which PAM entry point a request came through. */
 enum pmn_operation {
@@ -41,6 +41,8 @@ typedef struct pmn_callbacks {
     int (*get_authtok)(void *ctx, int item, int mode, const char *prompt, const char **authtok);
     /* Stores a password as a PAM item for the modules stacked after this one. */
     int (*set_authtok)(void *ctx, int item, const char *authtok);
+    /* Asks libpam to delay a failed authentication (pam_fail_delay). */
+    void (*fail_delay)(void *ctx, unsigned int usec);
 } pmn_callbacks;
 
 typedef struct pmn_request {

@@ -19,5 +19,6 @@ int pmn_file_is_trusted(pam_handle_t *pamh, const char *path);
 void pmn_log_callback(void *ctx, int priority, const char *message);
 int pmn_authtok_callback(void *ctx, int item, int mode, const char *prompt, const char **authtok);
 int pmn_set_authtok_callback(void *ctx, int item, const char *authtok);
+void pmn_fail_delay_callback(void *ctx, unsigned int usec);
 
 #endif

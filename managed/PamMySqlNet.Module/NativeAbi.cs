@@ -14,6 +14,8 @@ internal unsafe struct NativeCallbacks
     public delegate* unmanaged<void*, int, int, byte*, byte**, int> GetAuthTok;
     /// <summary>int set_authtok(void *ctx, int item, const char *authtok)</summary>
     public delegate* unmanaged<void*, int, byte*, int> SetAuthTok;
+    /// <summary>void fail_delay(void *ctx, unsigned int usec)</summary>
+    public delegate* unmanaged<void*, uint, void> FailDelay;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -34,5 +36,5 @@ internal unsafe struct NativeRequest
 
 internal static class NativeAbi
 {
-    public const uint Version = 2;
+    public const uint Version = 3;
 }

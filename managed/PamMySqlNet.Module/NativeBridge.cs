@@ -39,6 +39,12 @@ internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : 
         return PamCode.Success;
     }
 
+    public void RequestFailDelay(int microseconds)
+    {
+        if (callbacks->FailDelay != null)
+            callbacks->FailDelay(callbacks->Context, (uint)microseconds);
+    }
+
     public PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> password)
     {
         if (callbacks->SetAuthTok == null)

@@ -16,6 +16,9 @@
  *                                 every generation must get EXPECT, and a wrong password PAM_AUTH_ERR
  *   ... sigpipe                   the host's SIGPIPE disposition (default, then a handler) must be
  *                                 unchanged by authenticating
+ *   ... timing N                  N rounds of: authenticate USER with PASSWORD (expected wrong), then
+ *                                 the user named by PMN_OTHER_USER (expected unknown); prints the
+ *                                 median and p90 of each in microseconds
  *
  * The password answers every echo-off prompt. The code printed is "rc=N (text)".
  */
@@ -178,6 +181,52 @@ static int do_fork(int depth, int expect)
     return WEXITSTATUS(status) | check("auth after fork", run_once(password, 0), expect);
 }
 
+static long elapsed_us(const struct timespec *a, const struct timespec *b)
+{
+    return (b->tv_sec - a->tv_sec) * 1000000L + (b->tv_nsec - a->tv_nsec) / 1000;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+static int do_timing(long n)
+{
+    const char *other = getenv("PMN_OTHER_USER");
+    if (other == NULL || n < 1)
+        return 2;
+    long *wrong = calloc((size_t)n, sizeof *wrong), *unknown = calloc((size_t)n, sizeof *unknown);
+    if (wrong == NULL || unknown == NULL)
+        return 2;
+    const char *known = user;
+    run_once(password, 0); /* warm-up: runtime, connection, dummy hash */
+    for (long i = 0; i < n; i++) {
+        struct timespec t0, t1, t2;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        user = known;
+        int rc1 = run_once(password, 0);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        user = other;
+        int rc2 = run_once(password, 0);
+        clock_gettime(CLOCK_MONOTONIC, &t2);
+        if (rc1 != PAM_AUTH_ERR || rc2 != PAM_USER_UNKNOWN) {
+            printf("unexpected codes %d %d\n", rc1, rc2);
+            return 1;
+        }
+        wrong[i] = elapsed_us(&t0, &t1);
+        unknown[i] = elapsed_us(&t1, &t2);
+    }
+    qsort(wrong, (size_t)n, sizeof *wrong, by_value);
+    qsort(unknown, (size_t)n, sizeof *unknown, by_value);
+    printf("wrong_password_median_us=%ld p90=%ld\nunknown_user_median_us=%ld p90=%ld\n",
+           wrong[n / 2], wrong[n * 9 / 10], unknown[n / 2], unknown[n * 9 / 10]);
+    free(wrong);
+    free(unknown);
+    return 0;
+}
+
 static void on_sigpipe(int sig) { (void)sig; }
 
 static int same_disposition(void (*want)(int), const char *label)
@@ -201,7 +250,7 @@ static int do_sigpipe(int expect)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|chauthtok|session|cycles N|fork DEPTH|sigpipe\n", argv[0]);
+        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|chauthtok|session|cycles N|fork DEPTH|sigpipe|timing N\n", argv[0]);
         return 2;
     }
     confdir = argv[1];
@@ -225,6 +274,8 @@ int main(int argc, char **argv)
         return do_cycles(atol(arg), expect);
     if (strcmp(mode, "fork") == 0)
         return do_fork(atoi(arg), expect);
+    if (strcmp(mode, "timing") == 0)
+        return do_timing(atol(arg));
     if (strcmp(mode, "sigpipe") == 0)
         return do_sigpipe(expect);
     fprintf(stderr, "unknown mode %s\n", mode);

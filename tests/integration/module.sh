@@ -42,7 +42,10 @@ mdb_set_password plain@example.test 'plain-text-pw'
 mdb_add_user inactive@example.test 'S3cret!'
 mdb_sql "UPDATE postfix.mailbox SET active = 0 WHERE username = 'inactive@example.test'"
 
-SEED="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 md5=1"
+SEED_LINE="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 md5=1"
+# Most services here add nodelay, so that each refused login does not sleep 2 s in libpam;
+# the delay itself is checked below with the seed line as it is.
+SEED="$SEED_LINE nodelay"
 
 # service NAME ARGS...: a private service file with auth and account lines for the module
 service() {
@@ -143,6 +146,24 @@ check "fork after first use: child, grandchildren and parent all answer" 0 "$?"
 check "every generation authenticated" 7 "$(grep -c '^auth.*rc=0' "$WORK/fork.log")"
 timeout 60 "$HOST" "$WORK/pam.d" smtp alice@example.test 'S3cret!' 0 sigpipe >"$WORK/sigpipe.log" 2>&1
 check "host's SIGPIPE disposition unchanged" 0 "$?"
+
+echo "# failure delay and timing"
+service delayed "$SEED_LINE"
+elapsed_ms() { local s; s=$(date +%s%N); "$@" >/dev/null; echo $(( ($(date +%s%N) - s) / 1000000 )); }
+ms=$(elapsed_ms rc delayed alice@example.test 'wrong')
+check_true "without nodelay a refused login is delayed 2 s ±25 % by libpam (${ms} ms)" test "$ms" -ge 1450
+ms=$(elapsed_ms rc delayed alice@example.test 'S3cret!')
+check_true "a successful login is not delayed (${ms} ms)" test "$ms" -lt 1500
+ms=$(elapsed_ms rc smtp alice@example.test 'wrong')
+check_true "nodelay: a refused login answers at once (${ms} ms)" test "$ms" -lt 1500
+check "a password over 1024 bytes is refused" $PAM_AUTH_ERR "$(rc smtp alice@example.test "$(head -c 1100 /dev/zero | tr '\0' p)")"
+PMN_OTHER_USER=nobody@example.test "$HOST" "$WORK/pam.d" smtp alice@example.test 'wrong' -1 timing 300 >"$WORK/timing.log" 2>&1
+check "timing run: wrong password and unknown user alternate cleanly" 0 "$?"
+sed 's/^/# /' "$WORK/timing.log"
+w=$(sed -n 's/wrong_password_median_us=\([0-9]*\).*/\1/p' "$WORK/timing.log")
+u=$(sed -n 's/unknown_user_median_us=\([0-9]*\).*/\1/p' "$WORK/timing.log")
+check_true "unknown user costs what a wrong password costs (medians ${u} vs ${w} us, within 10 %)" \
+  test "$(( (u > w ? u - w : w - u) * 100 ))" -le "$(( w * 10 ))"
 
 echo "# pamtester with a service in /etc/pam.d"
 printf 'auth required %s %s\naccount required %s %s\n' "$MODULE" "$SEED" "$MODULE" "$SEED" >"/etc/pam.d/$ETC_SERVICE"

@@ -51,7 +51,7 @@ mdb_sql "CREATE USER 'tlsuser'@'127.0.0.1' IDENTIFIED BY 'tlspass' REQUIRE SSL;
          GRANT SELECT ON postfix.* TO 'certuser'@'127.0.0.1';"
 check_true "the server offers TLS" bash -c "[ \"\$(mariadb --no-defaults -uroot --socket='$MDB_SOCK' -N -B -e \"SHOW GLOBAL VARIABLES LIKE 'have_ssl'\" | cut -f2)\" = YES ]"
 
-BASE="host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 connect_timeout=3"
+BASE="host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 connect_timeout=3 nodelay"
 TLSUSER="user=tlsuser passwd=tlspass"
 
 # rc NAME ARGS...: writes the service and returns the PAM code of authenticating alice

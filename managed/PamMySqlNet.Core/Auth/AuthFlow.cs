@@ -10,11 +10,20 @@ namespace PamMySqlNet.Auth;
 /// <summary>pam_sm_authenticate and pam_sm_acct_mgmt for one request, with pam_mysql's return codes.</summary>
 public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleLog log, ModuleRequest request)
 {
+    /// <summary>Longer passwords are refused before any hashing (pam_unix caps at 512).</summary>
+    public const int MaxPasswordBytes = 1024;
+
+    /// <summary>pam_unix's delay after a failed login, unless nodelay.</summary>
+    public const int FailDelayMicroseconds = 2_000_000;
+
     private readonly SqlAudit _audit = new(settings, store, log, request);
     private string Who => StoreFailures.Who(request);
 
     public PamCode Authenticate(IPamConversation conversation)
     {
+        // Registered up front, as pam_unix does: libpam applies it only if the stack fails.
+        if (!settings.NoDelay)
+            conversation.RequestFailDelay(FailDelayMicroseconds);
         var mode = settings.UseFirstPass ? AuthTokMode.UseFirstPass
             : settings.TryFirstPass ? AuthTokMode.TryFirstPass
             : AuthTokMode.Prompt;
@@ -76,7 +85,14 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             log.Write(LogLevel.Notice, $"authentication refused: {why}");
             return PamCode.UserUnknown;
         }
+        if (password.Length > MaxPasswordBytes)
+        {
+            log.Write(LogLevel.Notice, $"authentication refused: password longer than {MaxPasswordBytes} bytes for {Who}");
+            return PamCode.AuthErr;
+        }
         var found = store.Lookup(request.User);
+        if (found.Status == LookupStatus.NotFound)
+            DummyHashes.VerifyAgainstDummy(settings, password);
         if (found.Status != LookupStatus.Found)
             return StoreFailures.Report(found, "authentication", Who, settings.Verbose, log);
 

@@ -45,4 +45,7 @@ public interface IPamConversation
 
     /// <summary>Stores a password as a PAM item for the modules stacked after this one.</summary>
     PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> password);
+
+    /// <summary>Asks libpam to delay a failed authentication by at least this long (pam_fail_delay).</summary>
+    void RequestFailDelay(int microseconds);
 }

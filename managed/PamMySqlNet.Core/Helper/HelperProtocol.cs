@@ -10,7 +10,8 @@ namespace PamMySqlNet.Helper;
 /// <item>shim → helper: 'Q' request (abi, operation, flags, argc, argv…, user, service, rhost,
 ///   caller uid, caller pid); 'T' reply to 'A' or 'S' (PAM code, password or NULL).</item>
 /// <item>helper → shim: 'L' log line (priority, text); 'A' password request (item, mode, prompt);
-///   'S' store a password item (item, password); 'R' result (PAM code).</item>
+///   'S' store a password item (item, password); 'D' pam_fail_delay (microseconds, no reply);
+///   'R' result (PAM code).</item>
 /// </list>
 /// </summary>
 public static class HelperProtocol
@@ -20,6 +21,7 @@ public static class HelperProtocol
     public const byte Log = (byte)'L';
     public const byte AskToken = (byte)'A';
     public const byte SetToken = (byte)'S';
+    public const byte FailDelay = (byte)'D';
     public const byte Result = (byte)'R';
 
     /// <summary>No frame the shim sends is anywhere near this; larger means a broken peer.</summary>

@@ -12,7 +12,7 @@ namespace PamMySqlNet.Helper;
 /// </summary>
 public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPamConversation
 {
-    private const int AbiVersion = 2;
+    private const int AbiVersion = 3;
 
     public int Run(ModuleEntry.StoreFactory? storeFactory = null)
     {
@@ -88,6 +88,9 @@ public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPa
         }
         return ReadReply(out _);
     }
+
+    public void RequestFailDelay(int microseconds) =>
+        HelperProtocol.WriteFrame(output, HelperProtocol.FailDelay, new PayloadWriter().Int(microseconds).Span);
 
     private PamCode ReadReply(out byte[]? password)
     {

@@ -54,6 +54,8 @@ public sealed record ModuleSettings
     public bool UseFirstPass { get; init; }
     public bool TryFirstPass { get; init; } = true;
     public bool NullOk { get; init; }
+    /// <summary>No pam_fail_delay on failure (pam_unix's option of the same name).</summary>
+    public bool NoDelay { get; init; }
     public bool DisconnectEveryOp { get; init; }
     public string? ConfigFile { get; init; }
 

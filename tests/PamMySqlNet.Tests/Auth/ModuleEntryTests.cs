@@ -62,6 +62,9 @@ public class ModuleEntryTests
         }
 
         public PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> token) => PamCode.Success;
+
+        public int? Delay;
+        public void RequestFailDelay(int microseconds) => Delay = microseconds;
     }
 
     private static (PamCode Code, ListLog Log) Run(IUserStore store, string? password, string user = "alice@example.test",
@@ -178,5 +181,28 @@ public class ModuleEntryTests
         Assert.Equal(PamCode.Success, Run(new FixedStore(new(LookupStatus.Found, AliceHash)), null, op: PamOperation.AcctMgmt).Code);
         Assert.Equal(PamCode.UserUnknown, Run(new FixedStore(new(LookupStatus.NotFound)), null, op: PamOperation.AcctMgmt).Code);
         Assert.Equal(PamCode.Success, Run(new ThrowingStore(), null, op: PamOperation.SetCred).Code);
+    }
+
+    [Fact]
+    public void FailDelayIsRequestedUnlessNodelay()
+    {
+        var conversation = new Conversation("wrong");
+        var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args, "alice", null, null);
+        ModuleEntry.Run(request, conversation, new ListLog(), (_, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
+        Assert.Equal(2_000_000, conversation.Delay);
+        conversation = new Conversation("wrong");
+        ModuleEntry.Run(request with { Args = Args.Append("nodelay").ToArray() }, conversation, new ListLog(),
+            (_, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
+        Assert.Null(conversation.Delay);
+    }
+
+    [Fact]
+    public void OverlongPasswordIsRefusedBeforeTheLookup()
+    {
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash));
+        var (code, log) = Run(store, new string('p', 1025));
+        Assert.Equal(PamCode.AuthErr, code);
+        Assert.Equal(0, store.Calls);
+        Assert.Contains("longer than 1024 bytes", log.Lines.Single().Message);
     }
 }
