@@ -172,6 +172,18 @@ public class ModuleEntryTests
         Assert.Equal(AuthTokMode.Prompt, ModeFor("try_first_pass=0"));
     }
 
+    // pam_mysql reads a NULL status as "account expired" (found by tests/integration/differential.sh).
+    [Theory]
+    [InlineData(0L, PamCode.Success)]
+    [InlineData(1L, PamCode.AcctExpired)]
+    [InlineData(2L, PamCode.NewAuthTokReqd)]
+    [InlineData(null, PamCode.AcctExpired)]
+    public void AccountStatusBitsAndNull(long? status, PamCode expected)
+    {
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash, AccountStatus: status));
+        Assert.Equal(expected, Run(store, null, op: PamOperation.AcctMgmt, extra: "statcolumn=status").Code);
+    }
+
     [Fact]
     public void AccountCheckNeedsNoPassword()
     {
