@@ -47,6 +47,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             return PamCode.UserUnknown;
         }
         var found = store.Lookup(request.User);
+        _audit.WriteQuery(found.Status);
         if (found.Status != LookupStatus.Found)
             return StoreFailures.Report(found, "account check", Who, settings.Verbose, log);
         if (settings.StatColumn is null)
