@@ -30,8 +30,15 @@ else
 fi
 
 # Each suite prints "N passed, N failed" last; a suite that dies without it counts as a failure.
-for suite in tests/integration/module.sh tests/integration/tls.sh tests/integration/saslauthd.sh \
-             tests/integration/postfix_e2e.sh tests/integration/package.sh; do
+SUITES=(
+  tests/integration/module.sh         # the module through libpam: codes, host safety, faults, syslog
+  tests/integration/tls.sh            # TLS to the database
+  tests/integration/saslauthd.sh      # saslauthd -a pam -r with testsaslauthd
+  tests/integration/postfix_e2e.sh    # Postfix SMTP AUTH over STARTTLS with swaks
+  tests/integration/differential.sh   # the same cases through Debian's pam_mysql.so and ours
+  tests/integration/package.sh        # the .deb: install, authenticate, purge
+)
+for suite in "${SUITES[@]}"; do
   [ -f "$suite" ] || continue
   step "$suite"
   log="$LOGS/$(basename "$suite").log"

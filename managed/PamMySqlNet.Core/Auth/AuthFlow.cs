@@ -46,7 +46,8 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         }
     }
 
-    /// <summary>statcolumn: bit 0 = account expired, bit 1 = password expired; NULL = neither.</summary>
+    /// <summary>statcolumn: bit 0 = account expired, bit 1 = password expired; NULL = expired, as in
+    /// pam_mysql (an account whose status is unknown is not let in).</summary>
     public PamCode CheckAccount()
     {
         if (UserNames.Reject(request.User) is { } why)
@@ -55,6 +56,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             return PamCode.UserUnknown;
         }
         var found = store.Lookup(request.User);
+        _audit.WriteQuery(found.Status);
         if (found.Status != LookupStatus.Found)
             return StoreFailures.Report(found, "account check", Who, settings.Verbose, log);
         if (settings.StatColumn is null)
@@ -64,7 +66,11 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             log.Write(LogLevel.Err, $"account check failure: the status of {Who} is not a number");
             return PamCode.ServiceErr;
         }
-        long status = found.AccountStatus ?? 0;
+        if (found.AccountStatus is not { } status)
+        {
+            log.Write(LogLevel.Notice, $"account check failure: the status of {Who} is NULL; treated as expired");
+            return PamCode.AcctExpired;
+        }
         if ((status & 1) != 0)
         {
             log.Write(LogLevel.Notice, $"account check failure: the account of {Who} has expired");

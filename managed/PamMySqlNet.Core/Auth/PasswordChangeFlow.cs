@@ -37,6 +37,8 @@ public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store
             return PamCode.UserUnknown;
         }
         var found = store.Lookup(request.User);
+        if (!prelim)
+            _audit.WriteQuery(found.Status);
         if (found.Status != LookupStatus.Found)
         {
             PamCode code = StoreFailures.Report(found, "password change", Who, settings.Verbose, log);

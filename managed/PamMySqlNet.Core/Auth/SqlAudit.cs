@@ -14,12 +14,24 @@ public sealed class SqlAudit(ModuleSettings settings, IUserStore store, IModuleL
     public const string PasswordChangeFailed = "ALTERATION FAILURE";
     public const string SessionOpened = "OPEN SESSION";
     public const string SessionClosed = "CLOSE SESSION";
+    public const string QuerySuccess = "QUERYING SUCCESS";
+    public const string QueryFailure = "QUERYING FAILURE";
+
+    /// <summary>pam_mysql's value for a missing PAM_RHOST: log tables declare the column NOT NULL.</summary>
+    public const string UnknownRHost = "(unknown)";
+
+    /// <summary>pam_mysql's row for a status query (acct_mgmt, and the update step of chauthtok).</summary>
+    public void WriteQuery(LookupStatus status)
+    {
+        if (status != LookupStatus.Unavailable)
+            Write(status == LookupStatus.Found ? QuerySuccess : QueryFailure);
+    }
 
     public void Write(string message)
     {
         if (!settings.SqlLog)
             return;
-        var result = store.WriteLog(new LogRow(message, request.User, LocalHost.Address, request.RHost, request.CallerPid));
+        var result = store.WriteLog(new LogRow(message, request.User, LocalHost.Address, request.RHost ?? UnknownRHost, request.CallerPid));
         if (result.Status != WriteStatus.Done)
             log.Write(LogLevel.Err, $"sqllog: could not write '{message}': {result.Detail}");
     }

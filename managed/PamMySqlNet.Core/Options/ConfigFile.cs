@@ -5,8 +5,9 @@ public sealed record ConfigEntry(int Line, string Key, string Value);
 
 /// <summary>
 /// pam_mysql's NSS-MySQL style config file: <c>key = value</c> lines, <c>#</c> at the start of a
-/// line makes it a comment. Values are trimmed (pam_mysql kept trailing spaces); a value in double
-/// quotes keeps its spaces, with <c>\"</c> and <c>\\</c> as escapes.
+/// line makes it a comment, and a <c>;</c> ends a value (<c>key = value;</c>), as in pam_mysql; text
+/// after that <c>;</c> is an error. Values are trimmed (pam_mysql kept trailing spaces); a value in
+/// double quotes keeps its spaces, with <c>\"</c> and <c>\\</c> as escapes.
 /// </summary>
 public static class ConfigFile
 {
@@ -30,11 +31,24 @@ public static class ConfigFile
             string value = line[(eq + 1)..].Trim();
             if (value.Length >= 2 && value[0] == '"')
             {
-                if (!TryUnquote(value, out value))
+                // A ';' after the closing quote ends the entry, as after a bare value.
+                string quoted = value.Length > 2 && value[^1] == ';' ? value[..^1].TrimEnd() : value;
+                if (!TryUnquote(quoted, out value))
                 {
                     error = $"line {i + 1}: unterminated quoted value";
                     return entries;
                 }
+            }
+            else if (value.IndexOf(';') is var semi and >= 0)
+            {
+                // pam_mysql (NSS-MySQL syntax): ';' ends the value, so "key = value;" is the same as
+                // "key = value". Anything after it on the line is refused rather than dropped.
+                if (value[(semi + 1)..].Trim().Length > 0)
+                {
+                    error = $"line {i + 1}: text after ';' (a ';' ends the value)";
+                    return entries;
+                }
+                value = value[..semi].TrimEnd();
             }
             if (key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             {

@@ -29,6 +29,7 @@ public class ModuleEntryTests
 
         public List<string> Updates { get; } = new();
         public List<string> Logged { get; } = new();
+        public List<LogRow> Rows { get; } = new();
         public WriteResult UpdatePassword(string userName, string newStoredPassword)
         {
             Updates.Add(newStoredPassword);
@@ -38,6 +39,7 @@ public class ModuleEntryTests
         public WriteResult WriteLog(LogRow row)
         {
             Logged.Add(row.Message);
+            Rows.Add(row);
             return new WriteResult(WriteStatus.Done);
         }
     }
@@ -173,6 +175,44 @@ public class ModuleEntryTests
         Assert.Equal(AuthTokMode.TryFirstPass, ModeFor());
         Assert.Equal(AuthTokMode.UseFirstPass, ModeFor("use_first_pass"));
         Assert.Equal(AuthTokMode.Prompt, ModeFor("try_first_pass=0"));
+    }
+
+    // pam_mysql reads a NULL status as "account expired" (found by tests/integration/differential.sh).
+    [Theory]
+    [InlineData(0L, PamCode.Success)]
+    [InlineData(1L, PamCode.AcctExpired)]
+    [InlineData(2L, PamCode.NewAuthTokReqd)]
+    [InlineData(null, PamCode.AcctExpired)]
+    public void AccountStatusBitsAndNull(long? status, PamCode expected)
+    {
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash, AccountStatus: status));
+        Assert.Equal(expected, Run(store, null, op: PamOperation.AcctMgmt, extra: "statcolumn=status").Code);
+    }
+
+    private static readonly string[] SqlLog =
+    {
+        "sqllog=1", "logtable=log", "logmsgcolumn=message", "logusercolumn=user", "loghostcolumn=host",
+        "logrhostcolumn=rhost", "logpidcolumn=pid", "logtimecolumn=time",
+    };
+
+    // pam_mysql's sqllog rows (found by tests/integration/differential.sh): acct_mgmt writes
+    // QUERYING SUCCESS/FAILURE, and a missing PAM_RHOST is written as "(unknown)" (its example log
+    // table declares rhost NOT NULL, so a NULL lost the row).
+    [Fact]
+    public void SqlLogRowsMatchPamMysql()
+    {
+        var found = new FixedStore(new(LookupStatus.Found, AliceHash));
+        Run(found, null, op: PamOperation.AcctMgmt, extra: SqlLog);
+        var missing = new FixedStore(new(LookupStatus.NotFound));
+        Run(missing, null, op: PamOperation.AcctMgmt, extra: SqlLog);
+        Assert.Equal(new[] { "QUERYING SUCCESS" }, found.Logged);
+        Assert.Equal(new[] { "QUERYING FAILURE" }, missing.Logged);
+        Assert.Equal("203.0.113.9", found.Rows.Single().RHost);
+
+        var local = new FixedStore(new(LookupStatus.Found, AliceHash));
+        var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args.Concat(SqlLog).ToArray(), "alice", "login", null);
+        Assert.Equal(PamCode.Success, ModuleEntry.Run(request, new Conversation("S3cret!"), new ListLog(), (_, _) => local));
+        Assert.Equal(("AUTHENTICATION SUCCESS", "(unknown)"), (local.Rows.Single().Message, local.Rows.Single().RHost));
     }
 
     [Fact]

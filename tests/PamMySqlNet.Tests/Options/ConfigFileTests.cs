@@ -75,6 +75,23 @@ public class ConfigFileTests
         Assert.Equal("  sp ace\"d  ", r.Settings.DbPassword);
     }
 
+    // NSS-MySQL style line ends, as pam_mysql's scanner reads them: ';' ends the value.
+    // (Found by tests/integration/differential.sh: such a file worked with pam_mysql, not with us.)
+    [Fact]
+    public void SemicolonEndsAValueAsInPamMysql()
+    {
+        var r = OptionParser.Parse(new[] { "config_file=/x" },
+            new Source("users.database = postfix;\nusers.password_crypt = 1 ;\nusers.db_passwd = \"a;b\";\nusers.where_clause = active = 1;  \n"));
+        Assert.Empty(r.Errors);
+        Assert.Equal(("postfix", CryptMode.Crypt, "a;b", "active = 1"),
+            (r.Settings.Database, r.Settings.Crypt, r.Settings.DbPassword, r.Settings.Where));
+    }
+
+    [Fact]
+    public void TextAfterTheSemicolonIsRefused() =>
+        Assert.Contains("line 1: text after ';'", Assert.Single(OptionParser.Parse(new[] { "config_file=/x" },
+            new Source("users.where_clause = active = 1; DELETE FROM log\n")).Errors));
+
     [Fact]
     public void PasswordInAWorldReadableFileIsRefused()
     {
