@@ -45,10 +45,8 @@ int pmn_authtok_callback(void *ctx, int item, int mode, const char *prompt, cons
             *authtok = existing;
             return PAM_SUCCESS;
         }
-        if (mode == PMN_AUTHTOK_USE_FIRST_PASS) {
-            pam_syslog(pamh, LOG_ERR, "use_first_pass is set but no earlier module supplied a password");
-            return PAM_AUTH_ERR;
-        }
+        if (mode == PMN_AUTHTOK_USE_FIRST_PASS)
+            return PAM_AUTH_ERR; /* the core says why, if it matters */
     }
     int rc = pam_prompt(pamh, PAM_PROMPT_ECHO_OFF, &response, "%s",
                         prompt != NULL && prompt[0] != '\0' ? prompt : "Password: ");

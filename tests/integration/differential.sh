@@ -93,7 +93,8 @@ stored() {
 svc() {
   local name=$1 side mod type; shift
   for side in t o; do
-    if [ $side = t ]; then mod=$THEIRS; else mod=$PMN_MODULE; fi
+    # ours: nodelay, since pam_mysql has no failure delay to compare with
+    if [ $side = t ]; then mod=$THEIRS; else mod="$PMN_MODULE nodelay"; fi
     for type in auth account password session; do
       printf '%s required %s %s\n' "$type" "$mod" "$*"
     done >"$WORK/pam.d/$side-$name"
@@ -102,7 +103,7 @@ svc() {
 # stack NAME TEXT: service files from TEXT, with @MOD@ standing for the module under test
 stack() {
   printf '%s\n' "${2//@MOD@/$THEIRS}" >"$WORK/pam.d/t-$1"
-  printf '%s\n' "${2//@MOD@/$PMN_MODULE}" >"$WORK/pam.d/o-$1"
+  printf '%s\n' "${2//@MOD@/$PMN_MODULE nodelay}" >"$WORK/pam.d/o-$1"
 }
 
 # run SIDE NAME USER OP: "RC PROMPTS" of one PAM call in a fresh process (env DH_* pass through);
@@ -327,9 +328,9 @@ check "use_first_pass, earlier password right: rc/prompts" "0/1 0/1" "$(DH_PASS=
 check "use_first_pass, earlier password wrong: rc/prompts" "7/1 7/1" "$(DH_PASS=x pair_full ufp alice@example.test auth)"
 check "use_first_pass, no earlier module: rc/prompts" "7/0 7/0" "$(DH_PASS=$PW pair_full ufpalone alice@example.test auth)"
 check "try_first_pass, earlier password right: rc/prompts" "0/1 0/1" "$(DH_PASS=$PW pair_full tfp alice@example.test auth)"
-check "try_first_pass, earlier password wrong, asked again [OPEN-try-first-pass]: rc/prompts" "0/2 7/1" \
+check "try_first_pass, earlier password wrong, asked again: rc/prompts" "0/2 0/2" \
   "$(DH_PASS_FIRST=x DH_PASS=$PW pair_full tfp alice@example.test auth)"
-check "try_first_pass, earlier password wrong twice [OPEN-try-first-pass]: rc/prompts" "7/2 7/1" "$(DH_PASS=x pair_full tfp alice@example.test auth)"
+check "try_first_pass, earlier password wrong twice: rc/prompts" "7/2 7/2" "$(DH_PASS=x pair_full tfp alice@example.test auth)"
 check "try_first_pass=0: always asks: rc/prompts" "0/2 0/2" "$(DH_PASS_FIRST=x DH_PASS=$PW pair_full nofp alice@example.test auth)"
 check "no earlier module: one prompt: rc/prompts" "0/1 0/1" "$(DH_PASS=$PW pair_full tcp alice@example.test auth)"
 

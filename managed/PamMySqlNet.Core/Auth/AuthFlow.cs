@@ -24,26 +24,49 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         // Registered up front, as pam_unix does: libpam applies it only if the stack fails.
         if (!settings.NoDelay)
             conversation.RequestFailDelay(FailDelayMicroseconds);
-        var mode = settings.UseFirstPass ? AuthTokMode.UseFirstPass
-            : settings.TryFirstPass ? AuthTokMode.TryFirstPass
-            : AuthTokMode.Prompt;
-        PamCode got = conversation.GetAuthTok(AuthTokItem.AuthTok, mode, "Password: ", out byte[]? password);
-        if (got != PamCode.Success || password is null)
+
+        if (settings.UseFirstPass || settings.TryFirstPass)
         {
-            log.Write(LogLevel.Err, $"could not obtain the password for {Who} (PAM code {(int)got})");
-            return got == PamCode.Success ? PamCode.AuthErr : got;
+            PamCode got = conversation.GetAuthTok(AuthTokItem.AuthTok, AuthTokMode.UseFirstPass, "Password: ", out byte[]? earlier);
+            if (got == PamCode.Success && earlier is not null)
+            {
+                PamCode first = CheckAndWipe(earlier);
+                // pam_mysql's try_first_pass: when an earlier module's password fails, ask once more.
+                if (settings.UseFirstPass || first is not (PamCode.AuthErr or PamCode.UserUnknown))
+                    return Audited(first);
+            }
+            else if (settings.UseFirstPass)
+            {
+                log.Write(LogLevel.Err, $"use_first_pass is set but no earlier module supplied a password for {Who}");
+                return Audited(PamCode.AuthErr);
+            }
         }
+        PamCode asked = conversation.GetAuthTok(AuthTokItem.AuthTok, AuthTokMode.Prompt, "Password: ", out byte[]? password);
+        if (asked != PamCode.Success || password is null)
+        {
+            log.Write(LogLevel.Err, $"could not obtain the password for {Who} (PAM code {(int)asked})");
+            return asked == PamCode.Success ? PamCode.AuthErr : asked;
+        }
+        return Audited(CheckAndWipe(password));
+    }
+
+    private PamCode CheckAndWipe(byte[] password)
+    {
         try
         {
-            PamCode result = Check(password);
-            if (result is PamCode.Success or PamCode.AuthErr or PamCode.UserUnknown)
-                _audit.Write(result == PamCode.Success ? SqlAudit.AuthSuccess : SqlAudit.AuthFailure);
-            return result;
+            return Check(password);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(password);
         }
+    }
+
+    private PamCode Audited(PamCode result)
+    {
+        if (result is PamCode.Success or PamCode.AuthErr or PamCode.UserUnknown)
+            _audit.Write(result == PamCode.Success ? SqlAudit.AuthSuccess : SqlAudit.AuthFailure);
+        return result;
     }
 
     /// <summary>statcolumn: bit 0 = account expired, bit 1 = password expired; NULL = expired, as in

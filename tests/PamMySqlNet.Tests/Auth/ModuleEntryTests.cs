@@ -51,16 +51,22 @@ public class ModuleEntryTests
         public WriteResult WriteLog(LogRow row) => throw new InvalidOperationException();
     }
 
-    private sealed class Conversation(string? password, PamCode code = PamCode.Success) : IPamConversation
+    /// <summary>libpam as the module sees it: <paramref name="earlier"/> is PAM_AUTHTOK set by an
+    /// earlier module (returned in the first-pass modes), <paramref name="password"/> what the user
+    /// types at a prompt.</summary>
+    private sealed class Conversation(string? password, string? earlier = null) : IPamConversation
     {
-        public AuthTokMode? Mode;
+        public List<AuthTokMode> Modes { get; } = new();
+        public AuthTokMode? Mode => Modes.Count > 0 ? Modes[^1] : null;
+
         public PamCode GetAuthTok(AuthTokItem item, AuthTokMode mode, string prompt, out byte[]? token)
         {
-            Mode = mode;
+            Modes.Add(mode);
             if (password == "throw")
                 throw new IOException("conversation broke");
-            token = password is null ? null : System.Text.Encoding.UTF8.GetBytes(password);
-            return code;
+            string? answer = mode == AuthTokMode.Prompt ? password : earlier ?? (mode == AuthTokMode.TryFirstPass ? password : null);
+            token = answer is null ? null : System.Text.Encoding.UTF8.GetBytes(answer);
+            return answer is null ? PamCode.AuthErr : PamCode.Success;
         }
 
         public PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> token) => PamCode.Success;
@@ -162,19 +168,40 @@ public class ModuleEntryTests
         Assert.Equal(0, store.Calls);
     }
 
-    [Fact]
-    public void FirstPassOptionsChooseTheConversationMode()
+    private static (PamCode Code, List<AuthTokMode> Modes) FirstPass(string? typed, string? earlier, params string[] extra)
     {
-        AuthTokMode? ModeFor(params string[] extra)
-        {
-            var conversation = new Conversation("S3cret!");
-            var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args.Concat(extra).ToArray(), "alice", null, null);
-            ModuleEntry.Run(request, conversation, new ListLog(), (_, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
-            return conversation.Mode;
-        }
-        Assert.Equal(AuthTokMode.TryFirstPass, ModeFor());
-        Assert.Equal(AuthTokMode.UseFirstPass, ModeFor("use_first_pass"));
-        Assert.Equal(AuthTokMode.Prompt, ModeFor("try_first_pass=0"));
+        var conversation = new Conversation(typed, earlier);
+        var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args.Concat(extra).ToArray(), "alice", null, null);
+        var code = ModuleEntry.Run(request, conversation, new ListLog(), (_, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
+        return (code, conversation.Modes);
+    }
+
+    [Fact]
+    public void TryFirstPassUsesTheEarlierPasswordAndAsksAgainWhenItFails()
+    {
+        // an earlier module's right password: no prompt
+        var right = FirstPass(null, "S3cret!");
+        Assert.Equal(PamCode.Success, right.Code);
+        Assert.Equal(new[] { AuthTokMode.UseFirstPass }, right.Modes);
+        // its wrong password: asked once more, as pam_mysql's README says
+        var (code, modes) = FirstPass("S3cret!", "wrong");
+        Assert.Equal(PamCode.Success, code);
+        Assert.Equal(new[] { AuthTokMode.UseFirstPass, AuthTokMode.Prompt }, modes);
+        Assert.Equal(PamCode.AuthErr, FirstPass("wrong too", "wrong").Code);
+        // no earlier module: one prompt
+        Assert.Equal(new[] { AuthTokMode.UseFirstPass, AuthTokMode.Prompt }, FirstPass("S3cret!", null).Modes);
+    }
+
+    [Fact]
+    public void UseFirstPassNeverPromptsAndTryFirstPassOffAlwaysDoes()
+    {
+        var only = FirstPass("S3cret!", "wrong", "use_first_pass");
+        Assert.Equal(PamCode.AuthErr, only.Code);
+        Assert.Equal(new[] { AuthTokMode.UseFirstPass }, only.Modes);
+        Assert.Equal(PamCode.AuthErr, FirstPass("S3cret!", null, "use_first_pass").Code);
+        var always = FirstPass("S3cret!", "wrong", "try_first_pass=0");
+        Assert.Equal(PamCode.Success, always.Code);
+        Assert.Equal(new[] { AuthTokMode.Prompt }, always.Modes);
     }
 
     // pam_mysql reads a NULL status as "account expired" (found by tests/integration/differential.sh).
