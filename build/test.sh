@@ -33,6 +33,7 @@ fi
 SUITES=(
   tests/integration/module.sh         # the module through libpam: codes, host safety, faults, syslog
   tests/integration/tls.sh            # TLS to the database
+  tests/integration/cli.sh            # pam-mysql-net check / test / verify / hash
   tests/integration/saslauthd.sh      # saslauthd -a pam -r with testsaslauthd
   tests/integration/postfix_e2e.sh    # Postfix SMTP AUTH over STARTTLS with swaks
   tests/integration/differential.sh   # the same cases through Debian's pam_mysql.so and ours

@@ -17,6 +17,10 @@ public static class Program
                    check the password on stdin against a stored value, as the module would
           hash [--scheme SCHEME] [--rounds N] [--memory KIB] [--keep-newline]
                    print a new stored value (default sha512crypt) for the password on stdin
+          check (--service NAME | --pam-line LINE | --config FILE) [--user USER]
+                   check options, config file permissions, servers and a user's entry
+          test --service NAME --user USER
+                   one login through libpam (like pamtester), with the result explained
           help [COMMAND]
                    this text, or a command's (also: COMMAND --help)
 
@@ -42,7 +46,7 @@ public static class Program
     {
         if (args.Count == 0)
         {
-            io.Stderr.WriteLine("pam-mysql-net: missing command (verify, hash, help); see pam-mysql-net --help");
+            io.Stderr.WriteLine("pam-mysql-net: missing command (verify, hash, check, test, help); see pam-mysql-net --help");
             return ExitCodes.Usage;
         }
         var rest = args.Skip(1).ToArray();
@@ -59,13 +63,17 @@ public static class Program
                     return VerifyCommand.Run(rest, io);
                 case "hash":
                     return HashCommand.Run(rest, io);
+                case "check":
+                    return CheckCommand.Run(rest, io);
+                case "test":
+                    return TestCommand.Run(rest, io);
                 case "bench-verify":
                     return BenchVerifyCommand.Run(rest, io);
                 case "pam-helper":
                     io.Stderr.WriteLine("pam-mysql-net pam-helper: takes no arguments (run by pam_mysql_net.so in forked hosts)");
                     return ExitCodes.Usage;
                 default:
-                    io.Stderr.WriteLine($"pam-mysql-net: unknown command '{args[0]}' (verify, hash, help); see pam-mysql-net --help");
+                    io.Stderr.WriteLine($"pam-mysql-net: unknown command '{args[0]}' (verify, hash, check, test, help); see pam-mysql-net --help");
                     return ExitCodes.Usage;
             }
         }
@@ -82,6 +90,8 @@ public static class Program
         {
             "verify" => VerifyCommand.Help,
             "hash" => HashCommand.Help,
+            "check" => CheckCommand.Help,
+            "test" => TestCommand.Help,
             "help" => Help,
             _ => null,
         };

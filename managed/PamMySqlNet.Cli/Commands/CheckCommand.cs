@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using MySqlConnector;
+using PamMySqlNet.Cli.PamConfig;
+using PamMySqlNet.Data;
+using PamMySqlNet.Hashing;
+using PamMySqlNet.Options;
+using PamMySqlNet.Sql;
+
+namespace PamMySqlNet.Cli.Commands;
+
+/// <summary><c>pam-mysql-net check</c>: is this configuration going to work? Never prints a secret.</summary>
+public static class CheckCommand
+{
+    public const string Help =
+        """
+        usage: pam-mysql-net check (--service NAME | --pam-line 'LINE' | --config FILE) [--user USER]
+
+        Checks a pam_mysql_net configuration the way the module reads it:
+          - options and config-file keys (unknown or misspelled ones, with suggestions; bad values),
+          - the config file's ownership and permissions,
+          - every configured database server: connects, and reports TLS and latency,
+          - with --user: runs the module's query for USER and says which password scheme the
+            stored value uses (the value itself is never printed).
+
+        options:
+          --service NAME     the pam_mysql_net.so lines of /etc/pam.d/NAME
+          --pam-dir DIR      read services from DIR instead of /etc/pam.d
+          --pam-line LINE    one pam.d line, or just the module's arguments
+          --config FILE      a config file (as config_file=FILE)
+          --user USER        also look USER up
+          -h, --help         this text
+
+        exit status: 0 no problem found; 1 problems found (each on its own line); 2 usage error
+        """;
+
+    public static int Run(IReadOnlyList<string> args, CliContext io)
+    {
+        if (!ArgReader.TryParse(args, ["--service", "--pam-dir", "--pam-line", "--config", "--user"], [], out var a, out string error))
+            return io.Fail("check", error + " (see pam-mysql-net check --help)");
+        if (a.Help)
+        {
+            io.Stdout.WriteLine(Help);
+            return ExitCodes.Ok;
+        }
+        string?[] sources = [a.Value("--service"), a.Value("--pam-line"), a.Value("--config")];
+        if (sources.Count(s => s is not null) != 1 || a.Positionals.Count > 0)
+            return io.Fail("check", "give exactly one of --service, --pam-line, --config (see pam-mysql-net check --help)");
+
+        var sets = new List<(string Where, string[] Args)>();
+        if (a.Value("--service") is string service)
+        {
+            string path = Path.Combine(a.Value("--pam-dir") ?? "/etc/pam.d", service);
+            if (!File.Exists(path))
+                return io.Fail("check", $"{path} does not exist");
+            foreach (var (line, moduleArgs) in PamLine.ModuleArguments(File.ReadAllText(path)))
+                sets.Add(($"{path} line {line}", moduleArgs));
+            if (sets.Count == 0)
+                return io.Fail("check", $"{path} has no {PamLine.ModuleName} line");
+        }
+        else if (a.Value("--pam-line") is string line)
+            sets.Add(("the given line", PamLine.ArgumentsOf(line)));
+        else
+            sets.Add((a.Value("--config")!, [$"config_file={a.Value("--config")}"]));
+
+        int problems = 0;
+        var checkedHosts = new HashSet<string>();
+        foreach (var (where, moduleArgs) in sets.DistinctBy(s => string.Join('\0', s.Args)))
+            problems += CheckOne(where, moduleArgs, a.Value("--user"), checkedHosts, io);
+        io.Stdout.WriteLine(problems == 0 ? "no problems found" : $"{problems} problem(s) found");
+        return problems == 0 ? ExitCodes.Ok : ExitCodes.NoMatch;
+    }
+
+    private static int CheckOne(string where, string[] args, string? user, HashSet<string> checkedHosts, CliContext io)
+    {
+        int problems = 0;
+        void Problem(string text)
+        {
+            problems++;
+            io.Stdout.WriteLine($"  PROBLEM: {text}");
+        }
+        io.Stdout.WriteLine($"{where}:");
+        var parsed = OptionParser.Parse(args);
+        foreach (var unknown in parsed.UnknownOptions)
+        {
+            string name = unknown.Split('\'') is { Length: >= 2 } parts ? parts[1] : unknown;
+            string? suggestion = Suggestions.For(name);
+            Problem($"unknown {unknown}{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}");
+        }
+        foreach (var e in parsed.Errors)
+            Problem(e);
+        if (parsed.Errors.Count > 0)
+            return problems;
+        var s = parsed.Settings;
+        var queries = QuerySet.Build(s, out var queryError);
+        if (s.Database is null) Problem("option 'db' is required");
+        if (s.DbUser is null) Problem("option 'user' is required");
+        if (queryError is not null) Problem(queryError);
+        if (problems > 0 || queries is null)
+            return problems;
+        io.Stdout.WriteLine($"  options: ok (crypt={CryptModeNames.Name(s.Crypt)}, {s.Hosts.Count} server(s))");
+
+        foreach (var endpoint in s.Hosts)
+        {
+            if (!checkedHosts.Add($"{endpoint}|{s.DbUser}|{s.Database}"))
+                continue;
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                using var connection = new MySqlConnection(ConnectionStrings.For(s, endpoint));
+                if (TlsTrust.For(s) is { } trust)
+                    connection.RemoteCertificateValidationCallback = trust;
+                connection.Open();
+                double ms = clock.Elapsed.TotalMilliseconds;
+                using var command = new MySqlCommand("SHOW SESSION STATUS LIKE 'Ssl_version'", connection);
+                using var reader = command.ExecuteReader();
+                string tls = reader.Read() && reader.GetString(1) is { Length: > 0 } v ? v : "no TLS";
+                io.Stdout.WriteLine($"  server {endpoint}: connected in {ms:0.0} ms, MariaDB/MySQL {connection.ServerVersion}, {tls}");
+            }
+            catch (Exception e) when (e is MySqlException or IOException or InvalidOperationException or TimeoutException
+                                        or System.Net.Sockets.SocketException)
+            {
+                Problem($"server {endpoint}: cannot connect: {e.Message}{(e.InnerException is { } i ? ": " + i.Message : "")}");
+            }
+        }
+        if (user is not null)
+            problems += CheckUser(s, queries, user, io);
+        return problems;
+    }
+
+    private static int CheckUser(ModuleSettings s, QuerySet queries, string user, CliContext io)
+    {
+        var found = new MySqlUserStore(s, queries).Lookup(user);
+        switch (found.Status)
+        {
+            case LookupStatus.Found:
+                string scheme = found.StoredPassword is not { Length: > 0 } stored ? "none (NULL or empty: login refused unless nullok)"
+                    : Describe(s, stored);
+                io.Stdout.WriteLine($"  user '{user}': found; stored password scheme: {scheme}" +
+                                    (found.AccountStatus is { } st ? $"; status {st}" : ""));
+                return 0;
+            case LookupStatus.NotFound:
+                io.Stdout.WriteLine($"  PROBLEM: user '{user}': not found by the module's query");
+                return 1;
+            default:
+                io.Stdout.WriteLine($"  PROBLEM: user '{user}': {found.Status}: {found.Detail}");
+                return 1;
+        }
+    }
+
+    /// <summary>The scheme of a stored value, by what the module would do with it (never the value).</summary>
+    private static string Describe(ModuleSettings s, string stored)
+    {
+        if (s.Crypt != CryptMode.Auto)
+            return PasswordVerifier.SchemeName(s.Crypt, stored, new VerifyOptions { Use323Passwd = s.Use323Passwd })
+                   ?? $"not valid for crypt={CryptModeNames.Name(s.Crypt)}";
+        if (stored.StartsWith('{') && stored.IndexOf('}') is > 1 and var close)
+            return $"{stored[..(close + 1)]} (Dovecot/LDAP prefix)";
+        if (stored.StartsWith('$') || stored.StartsWith('_'))
+            return SchemeRegistry.ForCryptString(stored, cryptOnly: false).Name;
+        foreach (var mode in new[] { CryptMode.MySql, CryptMode.Md5, CryptMode.Sha1, CryptMode.Sha256, CryptMode.Sha512, CryptMode.Joomla15 })
+        {
+            if (PasswordVerifier.SchemeName(mode, stored, new VerifyOptions { Use323Passwd = s.Use323Passwd }) is { } name
+                && PasswordVerifier.Verify(mode, [], stored) != VerifyResult.Malformed)
+                return name;
+        }
+        return "bare value (checked as crypt(3) by crypt=auto)";
+    }
+}
