@@ -26,13 +26,14 @@ public static class SqlTextRules
     {
         if (string.IsNullOrWhiteSpace(text))
             return required ? $"option '{option}' is required" : null;
+        // Checked over the whole text first: inside quotes a backslash skips the next character below.
+        if (text.Any(c => char.IsControl(c) && c != '\t'))
+            return $"option '{option}' holds a control character";
         int depth = 0;
         char quote = '\0';
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (c == '\0' || (char.IsControl(c) && c != '\t'))
-                return $"option '{option}' holds a control character";
             if (quote != '\0')
             {
                 if (c == '\\' && quote != '`')

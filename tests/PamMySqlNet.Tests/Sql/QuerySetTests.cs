@@ -110,6 +110,8 @@ public class QuerySetTests
     [InlineData("where", "(a = 1")]
     [InlineData("where", "a = 1)")]
     [InlineData("where", "a = ?")]
+    [InlineData("where", "a = '\\\0'")] // found by the fuzzer: an escaped NUL inside quotes
+    [InlineData("where", "a = 1\n; DROP TABLE x")]
     [InlineData("usercolumn", "user name")]
     [InlineData("usercolumn", "username = '' OR 1")]
     [InlineData("usercolumn", "")]
