@@ -81,6 +81,8 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : 
     private T WithConnection<T>(Func<MySqlConnection, DbEndpoint, T> work, Func<WriteStatus, string, T> failure,
         bool idempotent = false)
     {
+        // A server killed mid-query must not SIGPIPE the host (see SigPipeGuard).
+        using var sigpipe = SigPipeGuard.Enter();
         var health = ServerHealth.Shared;
         string? lastError = null;
         foreach (var endpoint in health.Order(settings.Hosts, settings.HostOrder))
