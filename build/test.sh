@@ -31,7 +31,8 @@ fi
 
 # Each suite prints "N passed, N failed" last; a suite that dies without it counts as a failure.
 for suite in tests/integration/module.sh tests/integration/tls.sh tests/integration/saslauthd.sh \
-             tests/integration/postfix_e2e.sh; do
+             tests/integration/postfix_e2e.sh \
+             tests/integration/failover.sh; do
   [ -f "$suite" ] || continue
   step "$suite"
   log="$LOGS/$(basename "$suite").log"
