@@ -32,7 +32,8 @@ fi
 # Each suite prints "N passed, N failed" last; a suite that dies without it counts as a failure.
 for suite in tests/integration/module.sh tests/integration/tls.sh tests/integration/saslauthd.sh \
              tests/integration/postfix_e2e.sh \
-             tests/integration/failover.sh; do
+             tests/integration/failover.sh \
+             tests/integration/faults.sh; do
   [ -f "$suite" ] || continue
   step "$suite"
   log="$LOGS/$(basename "$suite").log"
