@@ -36,6 +36,8 @@ SUITES=(
   tests/integration/cli.sh            # pam-mysql-net check / test / verify / hash
   tests/integration/saslauthd.sh      # saslauthd -a pam -r with testsaslauthd
   tests/integration/postfix_e2e.sh    # Postfix SMTP AUTH over STARTTLS with swaks
+  tests/integration/failover.sh       # primary+replica and Galera, servers killed under load
+  tests/integration/faults.sh         # stop/freeze/restart under load, saslauthd -n 0/-n 4, endurance
   tests/integration/differential.sh   # the same cases through Debian's pam_mysql.so and ours
   tests/integration/package.sh        # the .deb: install, authenticate, purge
 )

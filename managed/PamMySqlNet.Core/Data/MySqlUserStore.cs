@@ -6,8 +6,9 @@ using PamMySqlNet.Sql;
 namespace PamMySqlNet.Data;
 
 /// <summary>
-/// Users in MySQL/MariaDB: parameterized statements only. Servers are tried in the order given;
-/// connections come from MySqlConnector's per-process pool, so a long-lived host reuses them.
+/// Users in MySQL/MariaDB: parameterized statements only. Servers are tried in the order
+/// <see cref="ServerHealth"/> gives (host_order, with recently failed servers last); connections
+/// come from MySqlConnector's per-process pool, so a long-lived host reuses them.
 /// </summary>
 public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : IUserStore
 {
@@ -30,7 +31,8 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : 
                 return new UserLookup(LookupStatus.Ambiguous, Detail: "the query returned more than one row");
             return new UserLookup(LookupStatus.Found, stored, AccountStatus: status, AccountStatusUnreadable: unreadable);
         },
-        (status, detail) => new UserLookup(status == WriteStatus.Unavailable ? LookupStatus.Unavailable : LookupStatus.QueryFailed, Detail: detail));
+        (status, detail) => new UserLookup(status == WriteStatus.Unavailable ? LookupStatus.Unavailable : LookupStatus.QueryFailed, Detail: detail),
+        idempotent: true);
 
     public WriteResult UpdatePassword(string userName, string newStoredPassword) => WithConnection(
         (connection, endpoint) =>
@@ -67,48 +69,120 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : 
             },
             (status, detail) => new WriteResult(status, detail));
 
-    /// <summary>Runs <paramref name="work"/> on the first server that accepts a connection.</summary>
-    private T WithConnection<T>(Func<MySqlConnection, DbEndpoint, T> work, Func<WriteStatus, string, T> failure)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the first server that answers, in the order
+    /// <see cref="ServerHealth"/> gives (servers that recently failed last). A server that refuses,
+    /// times out or drops the connection is backed off and the next one is tried. When an idempotent
+    /// <paramref name="work"/> (the SELECT) loses its connection mid-query, it runs again: once more on
+    /// the same server with a fresh connection (a pooled connection can die with a server restart),
+    /// then on the next servers. A write that lost its connection is not repeated (it may have
+    /// committed): it reports Unavailable.
+    /// </summary>
+    private T WithConnection<T>(Func<MySqlConnection, DbEndpoint, T> work, Func<WriteStatus, string, T> failure,
+        bool idempotent = false)
     {
+        // A server killed mid-query must not SIGPIPE the host (see SigPipeGuard).
+        using var sigpipe = SigPipeGuard.Enter();
+        var health = ServerHealth.Shared;
         string? lastError = null;
-        foreach (var endpoint in settings.Hosts)
+        foreach (var endpoint in health.Order(settings.Hosts, settings.HostOrder))
         {
-            MySqlConnection? connection = null;
-            try
+            for (int attempt = 1; ; attempt++)
             {
-                connection = new MySqlConnection(ConnectionStrings.For(settings, endpoint));
-                if (_trust is not null)
-                    connection.RemoteCertificateValidationCallback = _trust;
-                connection.Open();
-            }
-            catch (Exception e) when (IsDriverFailure(e))
-            {
-                lastError = $"cannot connect to {endpoint}: {Describe(e)}";
-                connection?.Dispose();
-                continue;
-            }
-            using (connection)
-            {
+                MySqlConnection? connection = null;
                 try
                 {
-                    return work(connection, endpoint);
-                }
-                catch (MySqlException e) when (!IsConnectionLoss(e))
-                {
-                    return failure(WriteStatus.Failed, $"query failed on {endpoint}: {Describe(e)}");
+                    connection = new MySqlConnection(ConnectionStrings.For(settings, endpoint));
+                    if (_trust is not null)
+                        connection.RemoteCertificateValidationCallback = _trust;
+                    connection.Open();
                 }
                 catch (Exception e) when (IsDriverFailure(e))
                 {
-                    return failure(WriteStatus.Unavailable, $"lost connection to {endpoint}: {Describe(e)}");
+                    lastError = $"cannot connect to {endpoint}: {Describe(e)}";
+                    connection?.Dispose();
+                    health.Failed(endpoint, settings.FailoverBackoffSeconds);
+                    break;
+                }
+                using (connection)
+                {
+                    try
+                    {
+                        T result = work(connection, endpoint);
+                        health.Succeeded(endpoint);
+                        return result;
+                    }
+                    catch (MySqlException e) when (!IsLost(e, connection) && !IsServerUnusable(e))
+                    {
+                        // The server answered with an SQL error: the configuration's fault, not the server's.
+                        health.Succeeded(endpoint);
+                        return failure(WriteStatus.Failed, $"query failed on {endpoint}: {Describe(e)}");
+                    }
+                    catch (Exception e) when (IsDriverFailure(e))
+                    {
+                        lastError = $"lost connection to {endpoint}: {Describe(e)}";
+                        // Other idle connections to this server in the pool are likely dead as well.
+                        TryClearPool(connection);
+                        if (!idempotent)
+                        {
+                            health.Failed(endpoint, settings.FailoverBackoffSeconds);
+                            return failure(WriteStatus.Unavailable, lastError);
+                        }
+                        // Once more on the same server with a fresh connection, unless it timed out
+                        // (frozen: another try costs another timeout) or said it cannot serve.
+                        if (attempt == 1 && !IsTimeout(e) && !IsServerUnusable(e))
+                            continue;
+                        health.Failed(endpoint, settings.FailoverBackoffSeconds);
+                        break;
+                    }
                 }
             }
         }
         return failure(WriteStatus.Unavailable, lastError ?? "no database server configured");
     }
 
+    private static void TryClearPool(MySqlConnection connection)
+    {
+        try
+        {
+            MySqlConnection.ClearPool(connection);
+        }
+        catch (Exception e) when (IsDriverFailure(e))
+        {
+            // Best effort: a dead pooled connection is also found and replaced when it is next opened.
+        }
+    }
+
     private static bool IsDriverFailure(Exception e) =>
         e is MySqlException or SocketException or IOException or TimeoutException or InvalidOperationException
             or System.Security.Authentication.AuthenticationException;
+
+    /// <summary>
+    /// The connection, not the statement, failed: a connection-loss error code, a network exception
+    /// anywhere in the chain (MySqlConnector reports a dropped socket as "Failed to read the result
+    /// set", number 0, around an EndOfStream/IOException), or the connection is no longer open.
+    /// </summary>
+    private static bool IsLost(Exception e, MySqlConnection connection)
+    {
+        if (e is MySqlException m && IsConnectionLoss(m))
+            return true;
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is SocketException or IOException or TimeoutException)
+                return true;
+        }
+        return connection.State != System.Data.ConnectionState.Open;
+    }
+
+    private static bool IsTimeout(Exception e) =>
+        e is TimeoutException || e is MySqlException { ErrorCode: MySqlErrorCode.CommandTimeoutExpired };
+
+    /// <summary>
+    /// Errors with which a server says it cannot serve now: 1047 (a Galera node not in the primary
+    /// component: "WSREP has not yet prepared node for application use"), 1053 (shutdown in progress),
+    /// 1927 (connection killed). Another server may well answer.
+    /// </summary>
+    private static bool IsServerUnusable(Exception e) => e is MySqlException { Number: 1047 or 1053 or 1927 };
 
     /// <summary>The stored password as text, whatever the column type (VARCHAR, BINARY, BLOB).</summary>
     private static string ReadText(object value) => value switch

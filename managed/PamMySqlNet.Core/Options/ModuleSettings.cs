@@ -12,6 +12,15 @@ public enum SslMode
     VerifyIdentity,
 }
 
+/// <summary>The order in which a login tries the servers named in host= (the host_order option).</summary>
+public enum HostOrder
+{
+    /// <summary>As written; a server that recently failed goes last for failover_backoff seconds.</summary>
+    Ordered,
+    /// <summary>Each login starts one server further on (per process); failed servers still go last.</summary>
+    RoundRobin,
+}
+
 /// <summary>
 /// Everything the module's arguments (and config file) say, parsed once per request into one
 /// immutable value. Defaults are pam_mysql's, except the timeouts pam_mysql never had.
@@ -70,6 +79,9 @@ public sealed record ModuleSettings
     public int ConnectTimeoutSeconds { get; init; } = 5;
     /// <summary>Seconds a query may take.</summary>
     public int QueryTimeoutSeconds { get; init; } = 5;
+    /// <summary>Seconds a server that failed is tried only after the others (0: always in its place).</summary>
+    public int FailoverBackoffSeconds { get; init; } = 30;
+    public HostOrder HostOrder { get; init; } = HostOrder.Ordered;
 
     /// <summary>Deliberately without the DB password: records print their members.</summary>
     public override string ToString() => $"ModuleSettings {{ Hosts = {string.Join(",", Hosts)}, Database = {Database}, Table = {Table} }}";

@@ -21,7 +21,7 @@ public static class OptionTable
     public static readonly IReadOnlyList<OptionSpec> All = new OptionSpec[]
     {
         new("host", [], "users.host", "localhost (the default unix socket)",
-            "Server(s): name, name:port, [v6]:port or /path/to/socket; several, comma-separated, are tried in order.",
+            "Server(s): name, name:port, [v6]:port or /path/to/socket; several, comma-separated, are tried in order (see host_order, failover_backoff).",
             (s, v) => s with { Hosts = ParseHosts(v) }),
         new("db", [], "users.database", "(required)", "Database name.", (s, v) => s with { Database = v }),
         new("user", [], "users.db_user", "(required)", "Database user.", (s, v) => s with { DbUser = v }),
@@ -108,6 +108,12 @@ public static class OptionTable
             (s, v) => s with { ConnectTimeoutSeconds = Int(v, 1, 60) }),
         new("query_timeout", [], "query_timeout", "5", "Seconds (1-60) a query may take.",
             (s, v) => s with { QueryTimeoutSeconds = Int(v, 1, 60) }),
+        new("failover_backoff", [], "failover_backoff", "30",
+            "Seconds (0-3600) a server that failed (refused, timed out, lost the connection) is tried only after the other servers, per process; 0 = never skipped.",
+            (s, v) => s with { FailoverBackoffSeconds = Int(v, 0, 3600) }),
+        new("host_order", [], "host_order", "ordered",
+            "Order in which the host= servers are tried: ordered (as written) or roundrobin (each login starts one server further on).",
+            (s, v) => s with { HostOrder = ParseHostOrder(v) }),
     };
 
     private static readonly Dictionary<string, OptionSpec> ByName = Index(s => s.Aliases.Prepend(s.Name));
@@ -138,6 +144,13 @@ public static class OptionTable
         "verify_ca" => SslMode.VerifyCa,
         "verify_identity" or "verify_full" => SslMode.VerifyIdentity,
         _ => throw new OptionValueException($"unknown ssl_mode '{value}'"),
+    };
+
+    private static HostOrder ParseHostOrder(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "ordered" or "order" => HostOrder.Ordered,
+        "roundrobin" or "round_robin" or "round-robin" => HostOrder.RoundRobin,
+        _ => throw new OptionValueException($"unknown host_order '{value}' (ordered or roundrobin)"),
     };
 
     private static IReadOnlyList<DbEndpoint> ParseHosts(string value)
