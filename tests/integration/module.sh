@@ -136,7 +136,10 @@ service cycles "$SEED" connect_timeout=1 query_timeout=1
 "$HOST" "$WORK/pam.d" cycles alice@example.test 'S3cret!' 0 cycles "$CYCLES" >"$WORK/cycles.log" 2>&1
 check "$CYCLES pam_start/authenticate/end cycles in one process" 0 "$?"
 count() { sed -n "s/$1: .*$2=\([0-9]*\).*/\1/p" "$WORK/cycles.log"; }
-check "thread count flat after warm-up" "$(count 'after warm-up' threads)" "$(count 'after last cycle' threads)"
+# Flat: the runtime's thread pool may add one worker when the CPU is starved, never more.
+warm_threads=$(count 'after warm-up' threads) last_threads=$(count 'after last cycle' threads)
+check_true "thread count flat after warm-up ($warm_threads -> $last_threads)" \
+  test "${last_threads:-999}" -le "$(( ${warm_threads:-0} + 1 ))"
 check "fd count flat after warm-up" "$(count 'after warm-up' fds)" "$(count 'after last cycle' fds)"
 rss_growth=$(( $(count 'after last cycle' rss_kb) - $(count 'after warm-up' rss_kb) ))
 check_true "RSS growth after warm-up under 4 MB (${rss_growth} kB)" test "$rss_growth" -lt 4096
