@@ -14,26 +14,31 @@
 #   - writes three PAM services (/etc/pam.d/pmn-bench-<random>-{ours,c,permit}, removed on exit)
 #     with the classic recipe's auth + account lines; ours and C get the same argument line;
 #   1. cold: `pamtester SERVICE USER authenticate`, one fresh process per login, services
-#      interleaved round by round (order rotating), median and p95;
-#   2. warm: `saslauthd -a pam -r -n 4` per module, in the order ours, C, permit, ours (A B C A,
-#      so drift shows as the difference between the two "ours" passes), a C client speaking the
-#      saslauthd socket protocol in-process: sequential per-login latency, then 8 concurrent
-#      clients for PMN_BENCH_SECONDS: throughput and errors; MariaDB's Connections counter around
-#      the sequential logins shows whether the module reuses its connection;
+#      interleaved round by round (order rotating: A B C, B C A, ...), median and p95;
+#   2. warm: one `saslauthd -a pam -r -n 4` per module, all three running at once, driven by a C
+#      client speaking the saslauthd socket protocol in-process (no process per login), the
+#      modules interleaved: sequential logins round by round (order rotating), then 8 concurrent
+#      clients in 1-second turns (ours, C, permit, C, permit, ours, ...) for PMN_BENCH_SECONDS
+#      each: throughput and errors. Drift shows as first-half vs second-half figures. Before
+#      that, MariaDB's Connections counter around 1,000 logins per module shows whether the
+#      module keeps its connection between logins;
 #   3. memory: a small C host reads VmRSS/VmSize before pam_start and after the first
-#      pam_authenticate (ours, C, permit, ours);
+#      pam_authenticate (ours, C, permit, ours: A B A);
+#   1b. breakdown: tests/bench/coldpath.sh times the phases of a cold login through ours with perf
+#      uprobes (runtime start, MySqlConnector init, handshake, query, md5crypt, ...); needs perf;
 #   4. Postfix: swaks AUTH PLAIN over STARTTLS through a private Postfix -> saslauthd -> PAM
 #      (end-to-end sanity row; PMN_BENCH_POSTFIX=0 skips it).
 #
 # Env: PMN_BENCH_QUICK=1, PMN_BENCH_USERS (10000), PMN_BENCH_COLD (300 logins per module),
 #      PMN_BENCH_WARM (2000 sequential logins), PMN_BENCH_SECONDS (20), PMN_BENCH_THREADS (8),
+#      PMN_BENCH_REUSE (1000 logins for the connection count),
 #      PMN_BENCH_WORKERS (4, saslauthd -n), PMN_BENCH_POSTFIX (1; 0 skips), PMN_BENCH_SMTP (10 runs),
-#      PMN_BENCH_SECTIONS (cold,warm,mem,postfix), PMN_MODULE (ours, default out/pam_mysql_net.so),
+#      PMN_BENCH_BREAKDOWN (60 logins under perf), PMN_BENCH_SECTIONS (cold,breakdown,warm,mem,postfix), PMN_MODULE (ours, default out/pam_mysql_net.so),
 #      PMN_C_MODULE (default /lib/x86_64-linux-gnu/security/pam_mysql.so), PMN_KEEP=1 keeps the temp dir,
 #      PMN_BENCH_OUT=FILE also writes the table there.
 
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 . "$REPO/tests/lib/pkg.sh"
 . "$REPO/tests/lib/mariadb.sh"
@@ -41,8 +46,10 @@ REPO=$(cd "$HERE/.." && pwd)
 . "$REPO/tests/lib/postfix.sh"
 
 QUICK=${PMN_BENCH_QUICK:-0}
-if [ "$QUICK" = 1 ]; then d_users=10000 d_cold=60 d_warm=500 d_sec=5 d_smtp=3
-else d_users=10000 d_cold=300 d_warm=2000 d_sec=20 d_smtp=10; fi
+if [ "$QUICK" = 1 ]; then d_users=10000 d_cold=60 d_warm=500 d_sec=5 d_smtp=3 d_reuse=300 d_breakdown=20
+else d_users=10000 d_cold=300 d_warm=2000 d_sec=20 d_smtp=10 d_reuse=1000 d_breakdown=60; fi
+BREAKDOWN=${PMN_BENCH_BREAKDOWN:-$d_breakdown}
+REUSE=${PMN_BENCH_REUSE:-$d_reuse}
 USERS=${PMN_BENCH_USERS:-$d_users}
 COLD=${PMN_BENCH_COLD:-$d_cold}
 WARM=${PMN_BENCH_WARM:-$d_warm}
@@ -50,7 +57,7 @@ SECONDS_TPUT=${PMN_BENCH_SECONDS:-$d_sec}
 THREADS=${PMN_BENCH_THREADS:-8}
 WORKERS=${PMN_BENCH_WORKERS:-4}
 SMTP_RUNS=${PMN_BENCH_SMTP:-$d_smtp}
-SECTIONS=${PMN_BENCH_SECTIONS:-cold,warm,mem,postfix}
+SECTIONS=${PMN_BENCH_SECTIONS:-cold,breakdown,warm,mem,postfix}
 [ "${PMN_BENCH_POSTFIX:-1}" = 0 ] && SECTIONS=${SECTIONS//postfix/}
 OURS=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
 CMOD=${PMN_C_MODULE:-/lib/x86_64-linux-gnu/security/pam_mysql.so}
@@ -66,7 +73,7 @@ section() { [[ ,$SECTIONS, == *,$1,* ]]; }
 cleanup() {
   trap - EXIT INT TERM
   pf_stop 2>/dev/null
-  sasl_stop 2>/dev/null
+  sasl_stop_all 2>/dev/null
   mdb_stop
   local f
   for f in "${SERVICES[@]}"; do rm -f -- "/etc/pam.d/$f"; done
@@ -88,6 +95,7 @@ install_prerequisites() {
   pkg_need /usr/include/security/pam_appl.h libpam0g-dev
   pkg_need "$CMOD" libpam-mysql
   pkg_need saslauthd sasl2-bin
+  section breakdown && pkg_need perf linux-perf
   section postfix && { pkg_need postfix postfix; pkg_need swaks swaks
     pkg_need /usr/lib/x86_64-linux-gnu/sasl2/libplain.so libsasl2-modules; }
   pkg_install_needed || die "could not install prerequisites"
@@ -176,7 +184,7 @@ sanity() {
 
 # --- measurements -------------------------------------------------------------------------------
 
-declare -A SVC R
+declare -A SVC R MUX PIDOF
 # kv "LINE" KEY -> the value of KEY=value in LINE
 kv() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
 
@@ -191,14 +199,24 @@ bench_cold() {
     R[cold_p95,$label]=$(kv "$line" p95_ms)
     R[cold_ok,$label]="$(kv "$line" ok)/$(kv "$line" n)"
     R[cold_drift,$label]="$(kv "$line" first_half_median_ms) -> $(kv "$line" second_half_median_ms)"
+    R[cold_cpu,$label]=$(kv "$line" cpu_median_ms)
   done
+}
+
+# Where one cold login's time goes (tests/bench/coldpath.sh: uprobes + tracepoints under perf).
+bench_breakdown() {
+  if ! command -v perf >/dev/null; then log "perf not installed (apt-get install linux-perf): no breakdown"; return; fi
+  log "breakdown: $BREAKDOWN cold logins under perf probes"
+  BREAKDOWN_OUT=$(COLDRUN=$WORK/bin/coldrun "$REPO/tests/bench/coldpath.sh" "${SVC[ours]}" "$WORK/accounts" "$BREAKDOWN" \
+    "$(dirname "$OURS")" 2>&1)
 }
 
 db_connections() { mdb_sql "SHOW GLOBAL STATUS LIKE 'Connections'" | awk '{ print $2 }'; }
 
 # `saslauthd -a pam -r -n WORKERS` (the master and WORKERS-1 forked children all serve requests)
-# in its own process group (its SIGTERM handler signals the
-# group), socket in DIR; sets SASL_PID SASL_MUX (stopped with sasl_stop from tests/lib).
+# in its own process group (its SIGTERM handler signals the group), socket in DIR; sets SASL_PID
+# SASL_MUX and remembers the PID in SASL_PIDS (stopped with sasl_stop from tests/lib).
+SASL_PIDS=()
 bench_sasl_start() {
   local dir=$1 log=$2
   mkdir -p "$dir"
@@ -206,6 +224,7 @@ bench_sasl_start() {
   perl -e 'setpgrp(0, 0) or die "setpgrp: $!"; exec @ARGV or die "exec: $!"' \
     saslauthd -a pam -r -n "$WORKERS" -m "$dir" -d >"$log" 2>&1 </dev/null &
   SASL_PID=$!
+  SASL_PIDS+=("$SASL_PID")
   disown "$SASL_PID" 2>/dev/null
   for _ in $(seq 1 100); do
     [ -S "$SASL_MUX" ] && [ "$(grep -c 'forked child' "$log" 2>/dev/null)" -ge $((WORKERS - 1)) ] && return 0
@@ -216,37 +235,63 @@ bench_sasl_start() {
   return 1
 }
 
-# warm_pass LABEL PASS: one saslauthd for the module, warm-up, sequential logins, concurrent clients.
-warm_pass() {
-  local label=$1 pass=$2 key=$1.$2 dir=$WORK/sasl-$1-$2 out c0 c1
-  bench_sasl_start "$dir" "$dir.log" || die "saslauthd did not start"
-  # Warm-up: every worker has served logins (first one per worker is cold) before measuring.
-  "$WORK/bin/saslbench" tput "$SASL_MUX" "${SVC[$label]}" "$WORK/accounts" "$THREADS" 1 >/dev/null
-  "$WORK/bin/saslbench" lat "$SASL_MUX" "${SVC[$label]}" "$WORK/accounts" 100 5000 >/dev/null
-  c0=$(db_connections)
-  out=$("$WORK/bin/saslbench" lat "$SASL_MUX" "${SVC[$label]}" "$WORK/accounts" "$WARM")
-  c1=$(db_connections)
-  R[warm_med,$key]=$(kv "$out" median_us)
-  R[warm_p95,$key]=$(kv "$out" p95_us)
-  R[warm_ok,$key]="$(kv "$out" ok)/$(kv "$out" n)"
-  # mdb_sql's own connection is the 1 subtracted.
-  R[conn,$key]=$((c1 - c0 - 1))
-  out=$("$WORK/bin/saslbench" tput "$SASL_MUX" "${SVC[$label]}" "$WORK/accounts" "$THREADS" "$SECONDS_TPUT")
-  R[tput,$key]=$(kv "$out" per_s)
-  R[tput_err,$key]=$(( $(kv "$out" no) + $(kv "$out" err) ))
-  R[tput_ok,$key]=$(kv "$out" ok)
-  R[tput_p95,$key]=$(kv "$out" p95_us)
-  sasl_alive || R[tput_err,$key]="${R[tput_err,$key]} (saslauthd died)"
-  sasl_stop
-  log "warm $key: ${R[warm_med,$key]} us median, ${R[tput,$key]}/s with $THREADS clients, ${R[conn,$key]} DB connections in $WARM logins"
+sasl_stop_all() {
+  local pid
+  for pid in "${SASL_PIDS[@]}"; do SASL_PID=$pid sasl_stop; done
+  SASL_PIDS=() SASL_PID=
 }
 
+# saslbench targets LABEL=MUX,SERVICE for the given labels
+targets() { local l; for l in "$@"; do printf '%s=%s,%s\n' "$l" "${MUX[$l]}" "${SVC[$l]}"; done; }
+
+# The three modules each behind their own saslauthd, all running at once, measured interleaved:
+# sequential logins round by round (order rotating), then THREADS clients in 1-second slices that
+# take turns (ours, C, permit, then C, permit, ours, ...) until each had SECONDS_TPUT.
 bench_warm() {
-  log "warm: saslauthd -n $WORKERS, $WARM sequential logins, then $THREADS clients for ${SECONDS_TPUT}s; order ours, C, permit, ours"
-  warm_pass ours 1
-  warm_pass c 1
-  warm_pass permit 1
-  warm_pass ours 2
+  local label out line
+  log "warm: saslauthd -n $WORKERS per module; $WARM sequential logins each, then $THREADS clients ${SECONDS_TPUT}s each, interleaved"
+  for label in "${LABELS[@]}"; do
+    bench_sasl_start "$WORK/sasl-$label" "$WORK/sasl-$label.log" || die "saslauthd ($label) did not start"
+    MUX[$label]=$SASL_MUX
+    PIDOF[$label]=$SASL_PID
+  done
+  # Warm-up: every worker has served logins (the first one in each worker is cold).
+  "$WORK/bin/saslbench" tput "$WORK/accounts" "$THREADS" 1 0.5 $(targets "${LABELS[@]}") >/dev/null
+  reuse_check
+  out=$("$WORK/bin/saslbench" lat "$WORK/accounts" "$WARM" 0 $(targets "${LABELS[@]}")) || die "saslbench lat failed"
+  for label in "${LABELS[@]}"; do
+    line=$(grep "^$label " <<<"$out")
+    R[warm_med,$label]=$(kv "$line" median_us)
+    R[warm_p95,$label]=$(kv "$line" p95_us)
+    R[warm_ok,$label]="$(kv "$line" ok)/$(kv "$line" n)"
+    R[warm_drift,$label]="$(fmt "$(kv "$line" first_half_median_us)" 0) -> $(fmt "$(kv "$line" second_half_median_us)" 0)"
+  done
+  out=$("$WORK/bin/saslbench" tput "$WORK/accounts" "$THREADS" "$SECONDS_TPUT" 1 $(targets "${LABELS[@]}")) ||
+    die "saslbench tput failed"
+  for label in "${LABELS[@]}"; do
+    line=$(grep "^$label " <<<"$out")
+    R[tput,$label]=$(kv "$line" per_s)
+    R[tput_err,$label]=$(( $(kv "$line" no) + $(kv "$line" err) ))
+    R[tput_p95,$label]=$(kv "$line" p95_us)
+    R[tput_drift,$label]="$(fmt "$(kv "$line" first_half_per_s)" 0) -> $(fmt "$(kv "$line" second_half_per_s)" 0)"
+    SASL_PID=${PIDOF[$label]}
+    sasl_alive || R[tput_err,$label]="${R[tput_err,$label]} (saslauthd died)"
+  done
+  sasl_stop_all
+}
+
+# Does a module keep its database connection between logins? MariaDB's Connections counter
+# around REUSE sequential logins through each (warm) saslauthd in turn; the check's own
+# connection (mdb_sql) is the 1 subtracted.
+reuse_check() {
+  local label c0 c1 out
+  for label in ours c; do
+    c0=$(db_connections)
+    out=$("$WORK/bin/saslbench" lat "$WORK/accounts" "$REUSE" 3000 $(targets "$label"))
+    c1=$(db_connections)
+    R[conn,$label]="$((c1 - c0 - 1)) ($(kv "$out" ok) ok)"
+  done
+  R[conn,permit]=0
 }
 
 mem_pass() {
@@ -287,7 +332,7 @@ bench_postfix() {
       times+=("$ms")
     done
     R[smtp,$label]="$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') ms, $ok/$SMTP_RUNS ok"
-    sasl_stop
+    sasl_stop_all
   done
   pf_stop
 }
@@ -319,17 +364,20 @@ print_table() {
       o=${R[cold_$m,ours]} c=${R[cold_$m,c]} p=${R[cold_$m,permit]}
       echo "| cold login, pamtester, $m ms ($COLD each, interleaved) | $(fmt "$o") | $(fmt "$c") | $(fmt "$p") | $(ratio "$o" "$c") | $(ratio "$o" "$p") | $([ $m = med ] && echo '<= 1.3x C') |"
     done
+    o=${R[cold_cpu,ours]} c=${R[cold_cpu,c]} p=${R[cold_cpu,permit]}
+    echo "| cold login: CPU time of the pamtester process, median ms | $(fmt "$o") | $(fmt "$c") | $(fmt "$p") | $(ratio "$o" "$c") | $(ratio "$o" "$p") | |"
     echo "| cold: ok / drift (1st half -> 2nd half median ms) | ${R[cold_ok,ours]}; ${R[cold_drift,ours]} | ${R[cold_ok,c]}; ${R[cold_drift,c]} | ${R[cold_ok,permit]}; ${R[cold_drift,permit]} | | | |"
   fi
   if section warm; then
     for m in warm_med warm_p95; do
-      o1=${R[$m,ours.1]} o2=${R[$m,ours.2]} c=${R[$m,c.1]} p=${R[$m,permit.1]} o=$(avg2 "$o1" "$o2")
-      echo "| warm login via saslauthd, ${m#warm_} us ($WARM sequential) | $(fmt "$o1" 0) / $(fmt "$o2" 0) | $(fmt "$c" 0) | $(fmt "$p" 0) | $(ratio "$o" "$c") | $(ratio "$o" "$p") | $([ $m = warm_med ] && echo '<= 0.55x C, <= 1.3x permit') |"
+      o=${R[$m,ours]} c=${R[$m,c]} p=${R[$m,permit]}
+      echo "| warm login via saslauthd, ${m#warm_} us ($WARM sequential each, interleaved) | $(fmt "$o" 0) | $(fmt "$c" 0) | $(fmt "$p" 0) | $(ratio "$o" "$c") | $(ratio "$o" "$p") | $([ $m = warm_med ] && echo '<= 0.55x C, <= 1.3x permit') |"
     done
-    o1=${R[tput,ours.1]} o2=${R[tput,ours.2]} c=${R[tput,c.1]} p=${R[tput,permit.1]} o=$(avg2 "$o1" "$o2")
-    echo "| $THREADS clients, logins/s (${SECONDS_TPUT} s, -n $WORKERS) | $(fmt "$o1" 0) / $(fmt "$o2" 0) | $(fmt "$c" 0) | $(fmt "$p" 0) | $(ratio "$o" "$c") | $(ratio "$o" "$p") | >= 2x C, >= 0.75x permit |"
-    echo "| $THREADS clients: errors (NO or failed) / p95 us | ${R[tput_err,ours.1]}, ${R[tput_err,ours.2]} / $(fmt "${R[tput_p95,ours.1]}" 0), $(fmt "${R[tput_p95,ours.2]}" 0) | ${R[tput_err,c.1]} / $(fmt "${R[tput_p95,c.1]}" 0) | ${R[tput_err,permit.1]} / $(fmt "${R[tput_p95,permit.1]}" 0) | | | 0 errors |"
-    echo "| DB connections opened during the $WARM sequential logins | ${R[conn,ours.1]} / ${R[conn,ours.2]} | ${R[conn,c.1]} | ${R[conn,permit.1]} | | | <= $WORKERS (one per worker) |"
+    echo "| warm: ok / drift (1st half -> 2nd half median us) | ${R[warm_ok,ours]}; ${R[warm_drift,ours]} | ${R[warm_ok,c]}; ${R[warm_drift,c]} | ${R[warm_ok,permit]}; ${R[warm_drift,permit]} | | | |"
+    o=${R[tput,ours]} c=${R[tput,c]} p=${R[tput,permit]}
+    echo "| $THREADS clients, logins/s (${SECONDS_TPUT} s each in 1 s turns, -n $WORKERS) | $(fmt "$o" 0) | $(fmt "$c" 0) | $(fmt "$p" 0) | $(ratio "$o" "$c") | $(ratio "$o" "$p") | >= 2x C, >= 0.75x permit |"
+    echo "| $THREADS clients: errors / p95 us / drift (1st -> 2nd half logins/s) | ${R[tput_err,ours]} / $(fmt "${R[tput_p95,ours]}" 0) / ${R[tput_drift,ours]} | ${R[tput_err,c]} / $(fmt "${R[tput_p95,c]}" 0) / ${R[tput_drift,c]} | ${R[tput_err,permit]} / $(fmt "${R[tput_p95,permit]}" 0) / ${R[tput_drift,permit]} | | | 0 errors |"
+    echo "| DB connections opened by $REUSE warm logins (saslauthd, $WORKERS processes) | ${R[conn,ours]} | ${R[conn,c]} | - | | | 0 (kept per process) |"
   fi
   if section mem; then
     o1=${R[rss,ours.1]} o2=${R[rss,ours.2]} c=${R[rss,c.1]} p=${R[rss,permit.1]}
@@ -341,8 +389,14 @@ print_table() {
   if section postfix && [ -n "${R[smtp,ours]:-}" ]; then
     echo "| Postfix: swaks STARTTLS + AUTH PLAIN, median ($SMTP_RUNS runs) | ${R[smtp,ours]} | ${R[smtp,c]} | ${R[smtp,permit]} | | | sanity |"
   fi
+  if [ -n "${BREAKDOWN_OUT:-}" ]; then
+    echo
+    echo "### Cold login through ours, phase by phase (tests/bench/coldpath.sh)"
+    echo
+    printf '%s\n' "$BREAKDOWN_OUT" | sed 's/^/    /'
+  fi
   echo
-  echo "ours shows two passes (A B C A order) where the section alternates; ratios use their mean."
+  echo "cold and warm rows: the modules interleaved (order rotating each round / slice); memory: ours measured before and after C and permit."
 }
 
 main() {
@@ -362,10 +416,12 @@ main() {
   write_services
   sanity
   section cold && bench_cold
+  section breakdown && bench_breakdown
   section warm && bench_warm
   section mem && bench_mem
   section postfix && bench_postfix
   if [ -n "${PMN_BENCH_OUT:-}" ]; then print_table | tee "$PMN_BENCH_OUT"; else print_table; fi
 }
 
-main "$@"
+# Sourced (for experiments) it only defines the functions.
+[ "${BASH_SOURCE[0]}" = "$0" ] && main "$@"
