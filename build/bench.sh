@@ -3,8 +3,8 @@
 # vs pam_permit.so (the floor: PAM and the host, no database), all in ONE run, printed as one table
 # with the ratios. Nothing here asserts a timing: its job is the table.
 #
-#   build/bench.sh                     # full run (about 3-4 minutes)
-#   PMN_BENCH_QUICK=1 build/bench.sh   # shorter everything (about 1 minute), for a smoke run
+#   build/bench.sh                     # full run (about 4.5 minutes on 2 busy cores)
+#   PMN_BENCH_QUICK=1 build/bench.sh   # shorter everything (about 1.5 minutes), for a smoke run
 #
 # What it does (as root, on 127.0.0.1 only, everything stopped by PID on exit):
 #   - installs what is missing (mariadb-server, pamtester, sasl2-bin, libpam-mysql, gcc, ...),
