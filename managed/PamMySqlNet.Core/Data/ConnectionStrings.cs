@@ -27,6 +27,8 @@ public static class ConnectionStrings
             AllowUserVariables = false,
             AllowLoadLocalInfile = false,
             UseAffectedRows = true,
+            // We never use TransactionScope: skip System.Transactions' ambient-transaction check on every Open.
+            AutoEnlist = false,
         };
         if (s.SslCa is not null)
             b.SslCa = s.SslCa;

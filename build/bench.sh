@@ -1,0 +1,427 @@
+#!/bin/bash
+# Side-by-side benchmark: pam_mysql_net (ours) vs Debian's C pam_mysql.so (libpam-mysql 0.8.2)
+# vs pam_permit.so (the floor: PAM and the host, no database), all in ONE run, printed as one table
+# with the ratios. Nothing here asserts a timing: its job is the table.
+#
+#   build/bench.sh                     # full run (about 4.5 minutes on 2 busy cores)
+#   PMN_BENCH_QUICK=1 build/bench.sh   # shorter everything (about 1.5 minutes), for a smoke run
+#
+# What it does (as root, on 127.0.0.1 only, everything stopped by PID on exit):
+#   - installs what is missing (mariadb-server, pamtester, sasl2-bin, libpam-mysql, gcc, ...),
+#     builds out/ when the module is missing, compiles tests/bench/*.c into the temp dir;
+#   - starts a throwaway MariaDB with postfix.mailbox holding PMN_BENCH_USERS (10,000) distinct
+#     users, each with its own password and its own MD5-crypt hash (`openssl passwd -1`, salted);
+#   - writes three PAM services (/etc/pam.d/pmn-bench-<random>-{ours,c,permit}, removed on exit)
+#     with the classic recipe's auth + account lines; ours and C get the same argument line;
+#   1. cold: `pamtester SERVICE USER authenticate`, one fresh process per login, services
+#      interleaved round by round (order rotating: A B C, B C A, ...), median and p95;
+#   2. warm: one `saslauthd -a pam -r -n 4` per module, all three running at once, driven by a C
+#      client speaking the saslauthd socket protocol in-process (no process per login), the
+#      modules interleaved: sequential logins round by round (order rotating), then 8 concurrent
+#      clients in 1-second turns (ours, C, permit, C, permit, ours, ...) for PMN_BENCH_SECONDS
+#      each: throughput and errors. Drift shows as first-half vs second-half figures. Before
+#      that, MariaDB's Connections counter around 1,000 logins per module shows whether the
+#      module keeps its connection between logins;
+#   3. memory: a small C host reads VmRSS/VmSize before pam_start and after the first
+#      pam_authenticate (ours, C, permit, ours: A B A);
+#   1b. breakdown: tests/bench/coldpath.sh times the phases of a cold login through ours with perf
+#      uprobes (runtime start, MySqlConnector init, handshake, query, md5crypt, ...); needs perf;
+#   4. Postfix: swaks AUTH PLAIN over STARTTLS through a private Postfix -> saslauthd -> PAM
+#      (end-to-end sanity row; PMN_BENCH_POSTFIX=0 skips it).
+#
+# Env: PMN_BENCH_QUICK=1, PMN_BENCH_USERS (10000), PMN_BENCH_COLD (300 logins per module),
+#      PMN_BENCH_WARM (2000 sequential logins), PMN_BENCH_SECONDS (20), PMN_BENCH_THREADS (8),
+#      PMN_BENCH_REUSE (1000 logins for the connection count),
+#      PMN_BENCH_WORKERS (4, saslauthd -n), PMN_BENCH_POSTFIX (1; 0 skips), PMN_BENCH_SMTP (10 runs),
+#      PMN_BENCH_BREAKDOWN (60 logins under perf), PMN_BENCH_SECTIONS (cold,breakdown,warm,mem,postfix), PMN_MODULE (ours, default out/pam_mysql_net.so),
+#      PMN_C_MODULE (default /lib/x86_64-linux-gnu/security/pam_mysql.so), PMN_KEEP=1 keeps the temp dir,
+#      PMN_BENCH_OUT=FILE also writes the table there.
+
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+. "$REPO/tests/lib/pkg.sh"
+. "$REPO/tests/lib/mariadb.sh"
+. "$REPO/tests/lib/saslauthd.sh"
+. "$REPO/tests/lib/postfix.sh"
+
+QUICK=${PMN_BENCH_QUICK:-0}
+if [ "$QUICK" = 1 ]; then d_users=10000 d_cold=60 d_warm=500 d_sec=5 d_smtp=3 d_reuse=300 d_breakdown=20
+else d_users=10000 d_cold=300 d_warm=2000 d_sec=20 d_smtp=10 d_reuse=1000 d_breakdown=60; fi
+BREAKDOWN=${PMN_BENCH_BREAKDOWN:-$d_breakdown}
+REUSE=${PMN_BENCH_REUSE:-$d_reuse}
+USERS=${PMN_BENCH_USERS:-$d_users}
+COLD=${PMN_BENCH_COLD:-$d_cold}
+WARM=${PMN_BENCH_WARM:-$d_warm}
+SECONDS_TPUT=${PMN_BENCH_SECONDS:-$d_sec}
+THREADS=${PMN_BENCH_THREADS:-8}
+WORKERS=${PMN_BENCH_WORKERS:-4}
+SMTP_RUNS=${PMN_BENCH_SMTP:-$d_smtp}
+SECTIONS=${PMN_BENCH_SECTIONS:-cold,breakdown,warm,mem,postfix}
+[ "${PMN_BENCH_POSTFIX:-1}" = 0 ] && SECTIONS=${SECTIONS//postfix/}
+OURS=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
+CMOD=${PMN_C_MODULE:-/lib/x86_64-linux-gnu/security/pam_mysql.so}
+PERMIT=pam_permit.so
+LABELS=(ours c permit)
+
+WORK=
+SERVICES=()
+log() { echo "# $*" >&2; }
+die() { echo "bench: $*" >&2; exit 2; }
+section() { [[ ,$SECTIONS, == *,$1,* ]]; }
+
+cleanup() {
+  trap - EXIT INT TERM
+  pf_stop 2>/dev/null
+  sasl_stop_all 2>/dev/null
+  mdb_stop
+  local f
+  for f in "${SERVICES[@]}"; do rm -f -- "/etc/pam.d/$f"; done
+  if [ -n "$WORK" ]; then
+    if [ "${PMN_KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf -- "$WORK"; fi
+  fi
+}
+
+# --- setup --------------------------------------------------------------------------------------
+
+install_prerequisites() {
+  pkg_need mariadbd mariadb-server
+  pkg_need pamtester pamtester
+  pkg_need python3 python3
+  pkg_need perl perl-base
+  pkg_need ps procps
+  pkg_need gcc gcc
+  pkg_need openssl openssl
+  pkg_need /usr/include/security/pam_appl.h libpam0g-dev
+  pkg_need "$CMOD" libpam-mysql
+  pkg_need saslauthd sasl2-bin
+  section breakdown && pkg_need perf linux-perf
+  section postfix && { pkg_need postfix postfix; pkg_need swaks swaks
+    pkg_need /usr/lib/x86_64-linux-gnu/sasl2/libplain.so libsasl2-modules; }
+  pkg_install_needed || die "could not install prerequisites"
+}
+
+build_if_missing() {
+  [ -f "$OURS" ] && return 0
+  [ "$OURS" = "$REPO/out/pam_mysql_net.so" ] || die "PMN_MODULE not found: $OURS"
+  log "building out/ (NativeAOT publish takes a minute or two)"
+  { cmake -S "$REPO" -B "$REPO/out" -DCMAKE_BUILD_TYPE=Release && cmake --build "$REPO/out"; } \
+    >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; die "build failed"; }
+}
+
+compile_tools() {
+  mkdir -p "$WORK/bin"
+  local cc=(gcc -O2 -Wall -Wextra -Werror -I"$REPO/tests/bench")
+  "${cc[@]}" -o "$WORK/bin/coldrun" "$REPO/tests/bench/coldrun.c" &&
+    "${cc[@]}" -pthread -o "$WORK/bin/saslbench" "$REPO/tests/bench/saslbench.c" &&
+    "${cc[@]}" -o "$WORK/bin/memhost" "$REPO/tests/bench/memhost.c" -lpam ||
+    die "compiling tests/bench tools failed"
+}
+
+# USERS rows u00001@bench.test ... with distinct random passwords and distinct salted MD5-crypt
+# hashes: one `openssl passwd -1 -in FILE` call hashes them all (about a second).
+seed_users() {
+  local pw=$WORK/passwords hashes=$WORK/hashes
+  python3 - "$USERS" "$WORK/accounts" "$pw" <<'PY'
+import secrets, sys
+n, accounts, pwfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+with open(accounts, "w") as a, open(pwfile, "w") as p:
+    for i in range(1, n + 1):
+        user = "u%05d@bench.test" % i
+        password = "pw-" + secrets.token_urlsafe(9)
+        a.write("%s\t%s\n" % (user, password))
+        p.write(password + "\n")
+PY
+  openssl passwd -1 -in "$pw" >"$hashes" || return 1
+  [ "$(wc -l <"$hashes")" = "$USERS" ] || return 1
+  paste "$WORK/accounts" "$hashes" | python3 -c '
+import sys
+rows = [l.rstrip("\n").split("\t") for l in sys.stdin]
+for i in range(0, len(rows), 1000):
+    vals = ",".join("(\x27%s\x27,\x27%s\x27,\x27%s\x27,\x27bench.test\x27)" % (u, h, u.split("@")[0])
+                    for u, _p, h in rows[i:i + 1000])
+    print("INSERT INTO postfix.mailbox (username, password, local_part, domain) VALUES %s;" % vals)
+' >"$WORK/seed.sql" || return 1
+  mariadb --no-defaults -uroot --socket="$MDB_SOCK" <"$WORK/seed.sql" || return 1
+  [ "$(mdb_sql 'SELECT COUNT(DISTINCT password) FROM postfix.mailbox')" = "$USERS" ]
+}
+
+write_services() {
+  local tag opts label module
+  tag=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  opts="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox"
+  opts="$opts usercolumn=username passwdcolumn=password crypt=1 md5=1"
+  mkdir -p "$WORK/pamconf"
+  for label in "${LABELS[@]}"; do
+    case $label in
+      ours) module="$OURS $opts" ;;
+      c) module="$CMOD $opts" ;;
+      permit) module=$PERMIT ;;
+    esac
+    SVC[$label]=pmn-bench-$tag-$label
+    SERVICES+=("${SVC[$label]}")
+    printf '# written by pam_mysql_net build/bench.sh; removed when it exits\nauth    required   %s\naccount sufficient %s\n' \
+      "$module" "$module" >"/etc/pam.d/${SVC[$label]}"
+    cp "/etc/pam.d/${SVC[$label]}" "$WORK/pamconf/${SVC[$label]}"
+  done
+}
+
+# Every module must accept a right password (and ours and C refuse a wrong one), else the
+# numbers would measure an error path.
+sanity() {
+  local label user pass rc
+  IFS=$'\t' read -r user pass <"$WORK/accounts"
+  for label in "${LABELS[@]}"; do
+    printf '%s\n' "$pass" | timeout 30 pamtester "${SVC[$label]}" "$user" authenticate >/dev/null 2>&1
+    rc=$?
+    [ "$rc" = 0 ] || die "$label: right password refused by pamtester (rc $rc)"
+    [ "$label" = permit ] && continue
+    printf 'wrong\n' | timeout 30 pamtester "${SVC[$label]}" "$user" authenticate >/dev/null 2>&1 &&
+      die "$label: wrong password accepted"
+  done
+  log "sanity: right password accepted, wrong refused (ours, C); permit accepts"
+}
+
+# --- measurements -------------------------------------------------------------------------------
+
+declare -A SVC R MUX PIDOF
+# kv "LINE" KEY -> the value of KEY=value in LINE
+kv() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
+
+bench_cold() {
+  log "cold: $COLD pamtester logins per module, interleaved"
+  local out line label
+  out=$("$WORK/bin/coldrun" "$COLD" "$WORK/accounts" ours="${SVC[ours]}" c="${SVC[c]}" permit="${SVC[permit]}") ||
+    die "coldrun failed"
+  for label in "${LABELS[@]}"; do
+    line=$(grep "^$label " <<<"$out")
+    R[cold_med,$label]=$(kv "$line" median_ms)
+    R[cold_p95,$label]=$(kv "$line" p95_ms)
+    R[cold_ok,$label]="$(kv "$line" ok)/$(kv "$line" n)"
+    R[cold_drift,$label]="$(kv "$line" first_half_median_ms) -> $(kv "$line" second_half_median_ms)"
+    R[cold_cpu,$label]=$(kv "$line" cpu_median_ms)
+  done
+}
+
+# Where one cold login's time goes (tests/bench/coldpath.sh: uprobes + tracepoints under perf).
+bench_breakdown() {
+  if ! command -v perf >/dev/null; then log "perf not installed (apt-get install linux-perf): no breakdown"; return; fi
+  log "breakdown: $BREAKDOWN cold logins under perf probes"
+  BREAKDOWN_OUT=$(COLDRUN=$WORK/bin/coldrun "$REPO/tests/bench/coldpath.sh" "${SVC[ours]}" "$WORK/accounts" "$BREAKDOWN" \
+    "$(dirname "$OURS")" 2>&1)
+}
+
+db_connections() { mdb_sql "SHOW GLOBAL STATUS LIKE 'Connections'" | awk '{ print $2 }'; }
+
+# `saslauthd -a pam -r -n WORKERS` (the master and WORKERS-1 forked children all serve requests)
+# in its own process group (its SIGTERM handler signals the group), socket in DIR; sets SASL_PID
+# SASL_MUX and remembers the PID in SASL_PIDS (stopped with sasl_stop from tests/lib).
+SASL_PIDS=()
+bench_sasl_start() {
+  local dir=$1 log=$2
+  mkdir -p "$dir"
+  SASL_MUX=$dir/mux
+  perl -e 'setpgrp(0, 0) or die "setpgrp: $!"; exec @ARGV or die "exec: $!"' \
+    saslauthd -a pam -r -n "$WORKERS" -m "$dir" -d >"$log" 2>&1 </dev/null &
+  SASL_PID=$!
+  SASL_PIDS+=("$SASL_PID")
+  disown "$SASL_PID" 2>/dev/null
+  for _ in $(seq 1 100); do
+    [ -S "$SASL_MUX" ] && [ "$(grep -c 'forked child' "$log" 2>/dev/null)" -ge $((WORKERS - 1)) ] && return 0
+    sasl_alive || { cat "$log" >&2; return 1; }
+    sleep 0.1
+  done
+  cat "$log" >&2
+  return 1
+}
+
+sasl_stop_all() {
+  local pid
+  for pid in "${SASL_PIDS[@]}"; do SASL_PID=$pid sasl_stop; done
+  SASL_PIDS=() SASL_PID=
+}
+
+# saslbench targets LABEL=MUX,SERVICE for the given labels
+targets() { local l; for l in "$@"; do printf '%s=%s,%s\n' "$l" "${MUX[$l]}" "${SVC[$l]}"; done; }
+
+# The three modules each behind their own saslauthd, all running at once, measured interleaved:
+# sequential logins round by round (order rotating), then THREADS clients in 1-second slices that
+# take turns (ours, C, permit, then C, permit, ours, ...) until each had SECONDS_TPUT.
+bench_warm() {
+  local label out line
+  log "warm: saslauthd -n $WORKERS per module; $WARM sequential logins each, then $THREADS clients ${SECONDS_TPUT}s each, interleaved"
+  for label in "${LABELS[@]}"; do
+    bench_sasl_start "$WORK/sasl-$label" "$WORK/sasl-$label.log" || die "saslauthd ($label) did not start"
+    MUX[$label]=$SASL_MUX
+    PIDOF[$label]=$SASL_PID
+  done
+  # Warm-up: every worker has served logins (the first one in each worker is cold).
+  "$WORK/bin/saslbench" tput "$WORK/accounts" "$THREADS" 1 0.5 $(targets "${LABELS[@]}") >/dev/null
+  reuse_check
+  out=$("$WORK/bin/saslbench" lat "$WORK/accounts" "$WARM" 0 $(targets "${LABELS[@]}")) || die "saslbench lat failed"
+  for label in "${LABELS[@]}"; do
+    line=$(grep "^$label " <<<"$out")
+    R[warm_med,$label]=$(kv "$line" median_us)
+    R[warm_p95,$label]=$(kv "$line" p95_us)
+    R[warm_ok,$label]="$(kv "$line" ok)/$(kv "$line" n)"
+    R[warm_drift,$label]="$(fmt "$(kv "$line" first_half_median_us)" 0) -> $(fmt "$(kv "$line" second_half_median_us)" 0)"
+  done
+  out=$("$WORK/bin/saslbench" tput "$WORK/accounts" "$THREADS" "$SECONDS_TPUT" 1 $(targets "${LABELS[@]}")) ||
+    die "saslbench tput failed"
+  for label in "${LABELS[@]}"; do
+    line=$(grep "^$label " <<<"$out")
+    R[tput,$label]=$(kv "$line" per_s)
+    R[tput_err,$label]=$(( $(kv "$line" no) + $(kv "$line" err) ))
+    R[tput_p95,$label]=$(kv "$line" p95_us)
+    R[tput_drift,$label]="$(fmt "$(kv "$line" first_half_per_s)" 0) -> $(fmt "$(kv "$line" second_half_per_s)" 0)"
+    SASL_PID=${PIDOF[$label]}
+    sasl_alive || R[tput_err,$label]="${R[tput_err,$label]} (saslauthd died)"
+  done
+  sasl_stop_all
+}
+
+# Does a module keep its database connection between logins? MariaDB's Connections counter
+# around REUSE sequential logins through each (warm) saslauthd in turn; the check's own
+# connection (mdb_sql) is the 1 subtracted.
+reuse_check() {
+  local label c0 c1 out
+  for label in ours c; do
+    c0=$(db_connections)
+    out=$("$WORK/bin/saslbench" lat "$WORK/accounts" "$REUSE" 3000 $(targets "$label"))
+    c1=$(db_connections)
+    R[conn,$label]="$((c1 - c0 - 1)) ($(kv "$out" ok) ok)"
+  done
+  R[conn,permit]=0
+}
+
+mem_pass() {
+  local label=$1 pass=$2 key=$1.$2 user passwd out
+  IFS=$'\t' read -r user passwd < <(sed -n 17p "$WORK/accounts")
+  out=$("$WORK/bin/memhost" "$WORK/pamconf" "${SVC[$label]}" "$user" "$passwd") || die "memhost $label failed: $out"
+  R[rss,$key]=$(( $(kv "$out" auth_rss_kb) - $(kv "$out" before_rss_kb) ))
+  R[vm,$key]=$(( $(kv "$out" auth_vmsize_kb) - $(kv "$out" before_vmsize_kb) ))
+  R[threads,$key]=$(kv "$out" threads_after)
+}
+
+bench_mem() {
+  log "memory: host process before pam_start vs after the first authenticate"
+  mem_pass ours 1; mem_pass c 1; mem_pass permit 1; mem_pass ours 2
+}
+
+# One private Postfix (tests/lib/postfix.sh) whose smtpd_sasl_service is a PAM service whose file
+# is rewritten per module, with a fresh saslauthd inside the chroot each time.
+bench_postfix() {
+  log "postfix: $SMTP_RUNS x swaks AUTH PLAIN over STARTTLS per module"
+  local svc=pmn-bench-pf-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  SERVICES+=("$svc")
+  local sdir=$WORK/postfix/spool/var/run/saslauthd label user pass i t0 ms ok times
+  pf_setup "$WORK/postfix" "$REPO/tests/integration/postfix" "$(mdb_free_port)" "$sdir" "$svc" >&2 ||
+    { log "postfix setup failed: row skipped"; return; }
+  pf_start >&2 || { log "postfix did not start: row skipped"; return; }
+  for label in ours c permit; do
+    cp "/etc/pam.d/${SVC[$label]}" "/etc/pam.d/$svc"
+    bench_sasl_start "$sdir" "$WORK/sasl-pf-$label.log" || die "saslauthd (postfix) did not start"
+    ok=0 times=()
+    for i in $(seq 1 "$SMTP_RUNS"); do
+      IFS=$'\t' read -r user pass < <(sed -n "$((i * 97))p" "$WORK/accounts")
+      t0=$(date +%s%N)
+      if timeout 60 swaks --server 127.0.0.1 --port "$PF_PORT" --helo bench.pmn.test --from "$user" \
+        --to someone@example.test --tls --auth PLAIN --auth-user "$user" --auth-password "$pass" \
+        --quit-after=AUTH --timeout 30 >/dev/null 2>&1; then ok=$((ok + 1)); fi
+      ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+      times+=("$ms")
+    done
+    R[smtp,$label]="$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') ms, $ok/$SMTP_RUNS ok"
+    sasl_stop_all
+  done
+  pf_stop
+}
+
+# --- the table ----------------------------------------------------------------------------------
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+avg2() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "") print b; else if (b == "") print a; else printf "%.1f", (a + b) / 2 }'; }
+fmt() { awk -v a="$1" -v d="${2:-2}" 'BEGIN { if (a == "") print "-"; else printf "%.*f", d, a }'; }
+
+machine() {
+  echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "ours: $OURS ($(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet 2>/dev/null || echo '+dirty'))"
+  echo "C: $CMOD ($(dpkg-query -W -f='${Package} ${Version}' libpam-mysql 2>/dev/null)); MariaDB $(mariadbd --version | awk '{ print $3 }'); $USERS users"
+}
+
+print_table() {
+  local o c p o1 o2
+  echo
+  echo "## pam_mysql_net vs pam_mysql (C) vs pam_permit"
+  echo
+  machine | sed 's/^/    /'
+  echo
+  echo "| measure | ours | C pam_mysql | pam_permit | ours/C | ours/permit | target |"
+  echo "|---|---|---|---|---|---|---|"
+  if section cold; then
+    for m in med p95; do
+      o=${R[cold_$m,ours]} c=${R[cold_$m,c]} p=${R[cold_$m,permit]}
+      echo "| cold login, pamtester, $m ms ($COLD each, interleaved) | $(fmt "$o") | $(fmt "$c") | $(fmt "$p") | $(ratio "$o" "$c") | $(ratio "$o" "$p") | $([ $m = med ] && echo '<= 1.3x C') |"
+    done
+    o=${R[cold_cpu,ours]} c=${R[cold_cpu,c]} p=${R[cold_cpu,permit]}
+    echo "| cold login: CPU time of the pamtester process, median ms | $(fmt "$o") | $(fmt "$c") | $(fmt "$p") | $(ratio "$o" "$c") | $(ratio "$o" "$p") | |"
+    echo "| cold: ok / drift (1st half -> 2nd half median ms) | ${R[cold_ok,ours]}; ${R[cold_drift,ours]} | ${R[cold_ok,c]}; ${R[cold_drift,c]} | ${R[cold_ok,permit]}; ${R[cold_drift,permit]} | | | |"
+  fi
+  if section warm; then
+    for m in warm_med warm_p95; do
+      o=${R[$m,ours]} c=${R[$m,c]} p=${R[$m,permit]}
+      echo "| warm login via saslauthd, ${m#warm_} us ($WARM sequential each, interleaved) | $(fmt "$o" 0) | $(fmt "$c" 0) | $(fmt "$p" 0) | $(ratio "$o" "$c") | $(ratio "$o" "$p") | $([ $m = warm_med ] && echo '<= 0.55x C, <= 1.3x permit') |"
+    done
+    echo "| warm: ok / drift (1st half -> 2nd half median us) | ${R[warm_ok,ours]}; ${R[warm_drift,ours]} | ${R[warm_ok,c]}; ${R[warm_drift,c]} | ${R[warm_ok,permit]}; ${R[warm_drift,permit]} | | | |"
+    o=${R[tput,ours]} c=${R[tput,c]} p=${R[tput,permit]}
+    echo "| $THREADS clients, logins/s (${SECONDS_TPUT} s each in 1 s turns, -n $WORKERS) | $(fmt "$o" 0) | $(fmt "$c" 0) | $(fmt "$p" 0) | $(ratio "$o" "$c") | $(ratio "$o" "$p") | >= 2x C, >= 0.75x permit |"
+    echo "| $THREADS clients: errors / p95 us / drift (1st -> 2nd half logins/s) | ${R[tput_err,ours]} / $(fmt "${R[tput_p95,ours]}" 0) / ${R[tput_drift,ours]} | ${R[tput_err,c]} / $(fmt "${R[tput_p95,c]}" 0) / ${R[tput_drift,c]} | ${R[tput_err,permit]} / $(fmt "${R[tput_p95,permit]}" 0) / ${R[tput_drift,permit]} | | | 0 errors |"
+    echo "| DB connections opened by $REUSE warm logins (saslauthd, $WORKERS processes) | ${R[conn,ours]} | ${R[conn,c]} | - | | | 0 (kept per process) |"
+  fi
+  if section mem; then
+    o1=${R[rss,ours.1]} o2=${R[rss,ours.2]} c=${R[rss,c.1]} p=${R[rss,permit.1]}
+    echo "| RSS added by pam_start + first authenticate, KB | $o1 / $o2 | $c | $p | $(ratio "$o1" "$c") | | <= 16384 KB |"
+    o1=${R[vm,ours.1]} o2=${R[vm,ours.2]} c=${R[vm,c.1]} p=${R[vm,permit.1]}
+    echo "| VmSize added, KB | $o1 / $o2 | $c | $p | $(ratio "$o1" "$c") | | <= 1048576 KB |"
+    echo "| threads in the host after pam_end | ${R[threads,ours.1]} | ${R[threads,c.1]} | ${R[threads,permit.1]} | | | |"
+  fi
+  if section postfix && [ -n "${R[smtp,ours]:-}" ]; then
+    echo "| Postfix: swaks STARTTLS + AUTH PLAIN, median ($SMTP_RUNS runs) | ${R[smtp,ours]} | ${R[smtp,c]} | ${R[smtp,permit]} | | | sanity |"
+  fi
+  if [ -n "${BREAKDOWN_OUT:-}" ]; then
+    echo
+    echo "### Cold login through ours, phase by phase (tests/bench/coldpath.sh)"
+    echo
+    printf '%s\n' "$BREAKDOWN_OUT" | sed 's/^/    /'
+  fi
+  echo
+  echo "cold and warm rows: the modules interleaved (order rotating each round / slice); memory: ours measured before and after C and permit."
+}
+
+main() {
+  [ "$(id -u)" = 0 ] || die "must run as root (writes /etc/pam.d, installs packages)"
+  WORK=$(mktemp -d /tmp/pmn-bench.XXXXXX) || die "mktemp failed"
+  chmod 755 "$WORK"
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  install_prerequisites
+  build_if_missing
+  [ -f "$CMOD" ] || die "C module not found: $CMOD"
+  compile_tools
+  mdb_start "$WORK/db" >&2 && mdb_seed_mailbox || die "MariaDB did not start"
+  log "seeding $USERS users"
+  seed_users || die "seeding users failed"
+  write_services
+  sanity
+  section cold && bench_cold
+  section breakdown && bench_breakdown
+  section warm && bench_warm
+  section mem && bench_mem
+  section postfix && bench_postfix
+  if [ -n "${PMN_BENCH_OUT:-}" ]; then print_table | tee "$PMN_BENCH_OUT"; else print_table; fi
+}
+
+# Sourced (for experiments) it only defines the functions.
+[ "${BASH_SOURCE[0]}" = "$0" ] && main "$@"

@@ -1,0 +1,67 @@
+/*
+ * memhost - memory a PAM module adds to its host: reads VmRSS and VmSize from /proc/self/status
+ * before pam_start, after the first pam_authenticate, and after pam_end; the service file comes
+ * from a private directory (pam_start_confdir), the password answers every prompt.
+ *
+ *   memhost CONFDIR SERVICE USER PASSWORD
+ *
+ * Prints: rc=.. before_rss_kb=.. before_vmsize_kb=.. auth_rss_kb=.. auth_vmsize_kb=..
+ *         end_rss_kb=.. end_vmsize_kb=.. threads_after=..
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <security/pam_appl.h>
+
+static long status_field(const char *name)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long value = -1;
+    size_t n = strlen(name);
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, name, n) == 0 && line[n] == ':') {
+            value = strtol(line + n + 1, NULL, 10);
+            break;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    return value;
+}
+
+static int converse(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+    struct pam_response *r = calloc((size_t)n, sizeof *r);
+    if (r == NULL)
+        return PAM_BUF_ERR;
+    for (int i = 0; i < n; i++)
+        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
+            r[i].resp = strdup((const char *)data);
+    *resp = r;
+    return PAM_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: memhost CONFDIR SERVICE USER PASSWORD\n");
+        return 2;
+    }
+    long rss0 = status_field("VmRSS"), vm0 = status_field("VmSize");
+    struct pam_conv conv = { converse, argv[4] };
+    pam_handle_t *pamh = NULL;
+    int rc = pam_start_confdir(argv[2], argv[3], &conv, argv[1], &pamh);
+    if (rc != PAM_SUCCESS) {
+        fprintf(stderr, "pam_start_confdir: %d\n", rc);
+        return 1;
+    }
+    rc = pam_authenticate(pamh, 0);
+    long rss1 = status_field("VmRSS"), vm1 = status_field("VmSize");
+    pam_end(pamh, rc);
+    long rss2 = status_field("VmRSS"), vm2 = status_field("VmSize");
+    printf("rc=%d before_rss_kb=%ld before_vmsize_kb=%ld auth_rss_kb=%ld auth_vmsize_kb=%ld end_rss_kb=%ld end_vmsize_kb=%ld threads_after=%ld\n",
+           rc, rss0, vm0, rss1, vm1, rss2, vm2, status_field("Threads"));
+    return rc == PAM_SUCCESS ? 0 : 1;
+}
