@@ -30,7 +30,7 @@ else
 fi
 
 # Each suite prints "N passed, N failed" last; a suite that dies without it counts as a failure.
-for suite in tests/integration/module.sh tests/integration/saslauthd.sh tests/integration/postfix_e2e.sh; do
+for suite in tests/integration/module.sh tests/integration/hashes.sh tests/integration/saslauthd.sh tests/integration/postfix_e2e.sh; do
   [ -f "$suite" ] || continue
   step "$suite"
   log="$LOGS/$(basename "$suite").log"
