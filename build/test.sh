@@ -34,6 +34,7 @@ SUITES=(
   tests/integration/module.sh         # the module through libpam: codes, host safety, faults, syslog
   tests/integration/tls.sh            # TLS to the database
   tests/integration/cli.sh            # pam-mysql-net check / test / verify / hash
+  tests/integration/hashes.sh         # every reference vector through the CLI and the module
   tests/integration/saslauthd.sh      # saslauthd -a pam -r with testsaslauthd
   tests/integration/postfix_e2e.sh    # Postfix SMTP AUTH over STARTTLS with swaks
   tests/integration/failover.sh       # primary+replica and Galera, servers killed under load

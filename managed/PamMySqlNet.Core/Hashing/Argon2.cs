@@ -86,7 +86,7 @@ public static class Argon2
         return $"${name}$v=19$m={memoryKiB},t={iterations},p={parallelism}${Convert.ToBase64String(salt).TrimEnd('=')}${Convert.ToBase64String(tag).TrimEnd('=')}";
     }
 
-    public static void Compute(Argon2Type type, int version, ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt,
+    public static unsafe void Compute(Argon2Type type, int version, ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt,
         int memoryKiB, int passes, int lanes, Span<byte> tag)
     {
         if (lanes < 1 || passes < 1 || memoryKiB < 8 * lanes || tag.Length < 4)
@@ -111,7 +111,10 @@ public static class Argon2
         b.UpdateLE32(0); // no associated data
         b.Final(h0[..64]);
 
-        ulong[] mem = new ulong[(long)blocks * BlockWords];
+        // The blocks live outside the GC heap: up to 256 MiB, wiped and returned to the OS as soon
+        // as the verify ends (a GC array would count against the hosts' HeapHardLimit and linger).
+        nuint memBytes = (nuint)blocks * BlockWords * sizeof(ulong);
+        ulong* mem = (ulong*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(memBytes, 64);
         byte[] blockBytes = new byte[1024];
         try
         {
@@ -122,7 +125,7 @@ public static class Argon2
                     BinaryPrimitives.WriteUInt32LittleEndian(h0[64..], (uint)j);
                     BinaryPrimitives.WriteUInt32LittleEndian(h0[68..], (uint)l);
                     HPrime(h0, blockBytes);
-                    Span<ulong> dst = mem.AsSpan((l * laneLength + j) * BlockWords, BlockWords);
+                    Span<ulong> dst = new(mem + (long)(l * laneLength + j) * BlockWords, BlockWords);
                     for (int w = 0; w < BlockWords; w++)
                         dst[w] = BinaryPrimitives.ReadUInt64LittleEndian(blockBytes.AsSpan(8 * w));
                 }
@@ -166,7 +169,7 @@ public static class Argon2
                             }
                             else
                             {
-                                pseudo = mem[prev * BlockWords];
+                                pseudo = mem[(long)prev * BlockWords];
                             }
                             int refLane = (int)((pseudo >> 32) % (ulong)lanes);
                             if (pass == 0 && slice == 0)
@@ -182,10 +185,10 @@ public static class Argon2
 
             // Final block: XOR of every lane's last block.
             Span<ulong> final = tmp;
-            mem.AsSpan((laneLength - 1) * BlockWords, BlockWords).CopyTo(final);
+            new ReadOnlySpan<ulong>(mem + (long)(laneLength - 1) * BlockWords, BlockWords).CopyTo(final);
             for (int l = 1; l < lanes; l++)
             {
-                ReadOnlySpan<ulong> last = mem.AsSpan((l * laneLength + laneLength - 1) * BlockWords, BlockWords);
+                ReadOnlySpan<ulong> last = new(mem + (long)(l * laneLength + laneLength - 1) * BlockWords, BlockWords);
                 for (int w = 0; w < BlockWords; w++)
                     final[w] ^= last[w];
             }
@@ -196,7 +199,8 @@ public static class Argon2
         }
         finally
         {
-            Array.Clear(mem);
+            System.Runtime.InteropServices.NativeMemory.Clear(mem, memBytes);
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(mem);
             CryptographicOperations.ZeroMemory(blockBytes);
             CryptographicOperations.ZeroMemory(h0);
         }
@@ -227,16 +231,34 @@ public static class Argon2
         Compress(zero, address, address, xorInto: false, tmp);
     }
 
-    private static void FillBlock(ulong[] mem, int prev, int refBlock, int cur, bool xorInto, ulong[] tmp)
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private static unsafe void FillBlock(ulong* m, int prev, int refBlock, int cur, bool xorInto, ulong[] tmp)
     {
-        Span<ulong> r = tmp;
-        ReadOnlySpan<ulong> x = mem.AsSpan(prev * BlockWords, BlockWords);
-        ReadOnlySpan<ulong> y = mem.AsSpan(refBlock * BlockWords, BlockWords);
-        Span<ulong> dst = mem.AsSpan(cur * BlockWords, BlockWords);
+        _ = tmp;
+        G(m + (long)prev * BlockWords, m + (long)refBlock * BlockWords, m + (long)cur * BlockWords, xorInto);
+    }
+
+    /// <summary>G(x, y) into dst (dst may alias y).</summary>
+    private static unsafe void Compress(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y, Span<ulong> dst, bool xorInto, ulong[] tmp)
+    {
+        _ = tmp;
+        fixed (ulong* px = x)
+        fixed (ulong* py = y)
+        fixed (ulong* pd = dst)
+            G(px, py, pd, xorInto);
+    }
+
+    /// <summary>
+    /// Argon2's compression G: R = X ^ Y, Z = P(R) (rows, then columns), dst = [dst ^] Z ^ R.
+    /// Pointer code on two stack blocks (not zeroed first); dst may alias x or y.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private static unsafe void G(ulong* x, ulong* y, ulong* dst, bool xorInto)
+    {
+        ulong* r = stackalloc ulong[BlockWords];
+        ulong* z = stackalloc ulong[BlockWords];
         for (int w = 0; w < BlockWords; w++)
-            r[w] = x[w] ^ y[w];
-        Span<ulong> z = stackalloc ulong[BlockWords];
-        r.CopyTo(z);
+            z[w] = r[w] = x[w] ^ y[w];
         Permute(z);
         if (xorInto)
             for (int w = 0; w < BlockWords; w++) dst[w] ^= z[w] ^ r[w];
@@ -244,49 +266,38 @@ public static class Argon2
             for (int w = 0; w < BlockWords; w++) dst[w] = z[w] ^ r[w];
     }
 
-    /// <summary>G(x, y) into dst (dst may alias y).</summary>
-    private static void Compress(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y, Span<ulong> dst, bool xorInto, ulong[] tmp)
-    {
-        Span<ulong> r = tmp;
-        for (int w = 0; w < BlockWords; w++)
-            r[w] = x[w] ^ y[w];
-        Span<ulong> z = stackalloc ulong[BlockWords];
-        r.CopyTo(z);
-        Permute(z);
-        for (int w = 0; w < BlockWords; w++)
-            dst[w] = (xorInto ? dst[w] : 0) ^ z[w] ^ r[w];
-    }
-
     /// <summary>Argon2's P applied to the 8 rows, then to the 8 columns, of a block seen as 8x8 128-bit registers.</summary>
-    private static unsafe void Permute(Span<ulong> block)
+    private static unsafe void Permute(ulong* v)
     {
-        fixed (ulong* v = block)
+        for (int row = 0; row < 8; row++)
         {
-            for (int row = 0; row < 8; row++)
-            {
-                ulong* b = v + row * 16;
-                Round(b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-            }
-            for (int col = 0; col < 8; col++)
-            {
-                ulong* b = v + col * 2;
-                Round(b, 0, 1, 16, 17, 32, 33, 48, 49, 64, 65, 80, 81, 96, 97, 112, 113);
-            }
+            ulong* b = v + row * 16;
+            Round(b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        }
+        for (int col = 0; col < 8; col++)
+        {
+            ulong* b = v + col * 2;
+            Round(b, 0, 1, 16, 17, 32, 33, 48, 49, 64, 65, 80, 81, 96, 97, 112, 113);
         }
     }
 
+    /// <summary>One BLAKE2b-style round on 16 words, held in locals (registers) throughout.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static unsafe void Round(ulong* v, int i0, int i1, int i2, int i3, int i4, int i5, int i6, int i7,
         int i8, int i9, int i10, int i11, int i12, int i13, int i14, int i15)
     {
-        GB(ref v[i0], ref v[i4], ref v[i8], ref v[i12]);
-        GB(ref v[i1], ref v[i5], ref v[i9], ref v[i13]);
-        GB(ref v[i2], ref v[i6], ref v[i10], ref v[i14]);
-        GB(ref v[i3], ref v[i7], ref v[i11], ref v[i15]);
-        GB(ref v[i0], ref v[i5], ref v[i10], ref v[i15]);
-        GB(ref v[i1], ref v[i6], ref v[i11], ref v[i12]);
-        GB(ref v[i2], ref v[i7], ref v[i8], ref v[i13]);
-        GB(ref v[i3], ref v[i4], ref v[i9], ref v[i14]);
+        ulong v0 = v[i0], v1 = v[i1], v2 = v[i2], v3 = v[i3], v4 = v[i4], v5 = v[i5], v6 = v[i6], v7 = v[i7];
+        ulong v8 = v[i8], v9 = v[i9], v10 = v[i10], v11 = v[i11], v12 = v[i12], v13 = v[i13], v14 = v[i14], v15 = v[i15];
+        GB(ref v0, ref v4, ref v8, ref v12);
+        GB(ref v1, ref v5, ref v9, ref v13);
+        GB(ref v2, ref v6, ref v10, ref v14);
+        GB(ref v3, ref v7, ref v11, ref v15);
+        GB(ref v0, ref v5, ref v10, ref v15);
+        GB(ref v1, ref v6, ref v11, ref v12);
+        GB(ref v2, ref v7, ref v8, ref v13);
+        GB(ref v3, ref v4, ref v9, ref v14);
+        v[i0] = v0; v[i1] = v1; v[i2] = v2; v[i3] = v3; v[i4] = v4; v[i5] = v5; v[i6] = v6; v[i7] = v7;
+        v[i8] = v8; v[i9] = v9; v[i10] = v10; v[i11] = v11; v[i12] = v12; v[i13] = v13; v[i14] = v14; v[i15] = v15;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace PamMySqlNet.Hashing;
@@ -28,42 +29,37 @@ public static class Md5Crypt
     }
 
     /// <summary>The full <c>$1$salt$hash</c> (or <c>$apr1$salt$hash</c>) string for a password and salt.</summary>
+    [SkipLocalsInit]
     public static string Hash(ReadOnlySpan<byte> password, string salt, string prefix = Prefix)
     {
         if (prefix is not (Prefix or AprPrefix))
             throw new ArgumentException("md5crypt prefix must be $1$ or $apr1$", nameof(prefix));
-        byte[] saltBytes = System.Text.Encoding.ASCII.GetBytes(salt.Length > MaxSalt ? salt[..MaxSalt] : salt);
-        byte[] magic = System.Text.Encoding.ASCII.GetBytes(prefix);
+        string usedSalt = salt.Length > MaxSalt ? salt[..MaxSalt] : salt;
+        Span<byte> saltBytes = stackalloc byte[MaxSalt];
+        saltBytes = saltBytes[..System.Text.Encoding.ASCII.GetBytes(usedSalt, saltBytes)];
+        Span<byte> magic = stackalloc byte[AprPrefix.Length];
+        magic = magic[..System.Text.Encoding.ASCII.GetBytes(prefix, magic)];
         Span<byte> alt = stackalloc byte[16];
-        using (var h = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
-        {
-            h.AppendData(password);
-            h.AppendData(saltBytes);
-            h.AppendData(password);
-            h.GetHashAndReset(alt);
-        }
-        Span<byte> final = stackalloc byte[16];
-        using (var h = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
-        {
-            h.AppendData(password);
-            h.AppendData(magic);
-            h.AppendData(saltBytes);
-            for (int left = password.Length; left > 0; left -= 16)
-                h.AppendData(alt[..Math.Min(16, left)]);
-            ReadOnlySpan<byte> zero = stackalloc byte[1];
-            for (int i = password.Length; i != 0; i >>= 1)
-                h.AppendData((i & 1) != 0 ? zero : password[..1]);
-            h.GetHashAndReset(final);
+        var h = Md5Hasher.Create();
+        h.Append(password);
+        h.Append(saltBytes);
+        h.Append(password);
+        h.Finish(alt);
 
-            for (int round = 0; round < 1000; round++)
-            {
-                if ((round & 1) != 0) h.AppendData(password); else h.AppendData(final);
-                if (round % 3 != 0) h.AppendData(saltBytes);
-                if (round % 7 != 0) h.AppendData(password);
-                if ((round & 1) != 0) h.AppendData(final); else h.AppendData(password);
-                h.GetHashAndReset(final);
-            }
-        }
+        Span<byte> final = stackalloc byte[16];
+        h = Md5Hasher.Create();
+        h.Append(password);
+        h.Append(magic);
+        h.Append(saltBytes);
+        for (int left = password.Length; left > 0; left -= 16)
+            h.Append(alt[..Math.Min(16, left)]);
+        ReadOnlySpan<byte> zero = [0];
+        for (int i = password.Length; i != 0; i >>= 1)
+            h.Append((i & 1) != 0 ? zero : password[..1]);
+        h.Finish(final);
+
+        // 1000 rounds of MD5 over (pw|final) [salt] [pw] (final|pw), in managed code.
+        CryptRounds.Run<Md5Hasher>(final, password, saltBytes, 1000);
         var sb = new System.Text.StringBuilder(prefix.Length + saltBytes.Length + 1 + 22);
         sb.Append(prefix).Append(System.Text.Encoding.ASCII.GetString(saltBytes)).Append('$');
         CryptBase64.Append(sb, final[0], final[6], final[12], 4);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -76,48 +77,16 @@ public static class ShaCrypt
         if (salt.Length > MaxSalt)
             salt = salt[..MaxSalt];
         int n = rounds is int r ? Math.Clamp(r, MinRounds, 999_999_999) : DefaultRounds;
-        byte[] s = Encoding.ASCII.GetBytes(salt);
-        var alg = is512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256;
-        int hl = is512 ? 64 : 32;
-        Span<byte> a = stackalloc byte[hl];
-        Span<byte> b = stackalloc byte[hl];
-        Span<byte> dp = stackalloc byte[hl];
-        Span<byte> ds = stackalloc byte[hl];
-        byte[] p = new byte[password.Length];
+        Span<byte> s = stackalloc byte[MaxSalt];
+        s = s[..Encoding.ASCII.GetBytes(salt, s)];
+        Span<byte> a = stackalloc byte[64];
+        a = a[..(is512 ? 64 : 32)];
+        if (is512)
+            Compute<Sha512Hasher>(password, s, n, a);
+        else
+            Compute<Sha256Hasher>(password, s, n, a);
         try
         {
-            using var h = IncrementalHash.CreateHash(alg);
-            // B = H(pw salt pw)
-            h.AppendData(password); h.AppendData(s); h.AppendData(password);
-            h.GetHashAndReset(b);
-            // A = H(pw salt B-bytes-for-len(pw) bits-of-len(pw))
-            h.AppendData(password); h.AppendData(s);
-            for (int left = password.Length; left > 0; left -= hl)
-                h.AppendData(b[..Math.Min(hl, left)]);
-            for (int i = password.Length; i > 0; i >>= 1)
-            {
-                if ((i & 1) != 0) h.AppendData(b); else h.AppendData(password);
-            }
-            h.GetHashAndReset(a);
-            // P: H(pw repeated len(pw) times), stretched to len(pw)
-            for (int i = 0; i < password.Length; i++)
-                h.AppendData(password);
-            h.GetHashAndReset(dp);
-            for (int i = 0; i < p.Length; i += hl)
-                dp[..Math.Min(hl, p.Length - i)].CopyTo(p.AsSpan(i));
-            // S: H(salt repeated 16 + A[0] times), stretched to len(salt)
-            for (int i = 0; i < 16 + a[0]; i++)
-                h.AppendData(s);
-            h.GetHashAndReset(ds);
-            byte[] sb = ds[..s.Length].ToArray();
-            for (int round = 0; round < n; round++)
-            {
-                if ((round & 1) != 0) h.AppendData(p); else h.AppendData(a);
-                if (round % 3 != 0) h.AppendData(sb);
-                if (round % 7 != 0) h.AppendData(p);
-                if ((round & 1) != 0) h.AppendData(a); else h.AppendData(p);
-                h.GetHashAndReset(a);
-            }
             var o = new StringBuilder(3 + 20 + s.Length + 1 + 86);
             o.Append(is512 ? "$6$" : "$5$");
             if (rounds is not null)
@@ -134,10 +103,64 @@ public static class ShaCrypt
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(p);
             CryptographicOperations.ZeroMemory(a);
+        }
+    }
+
+    /// <summary>
+    /// The specification's digest A after <paramref name="n"/> rounds, in managed code with no
+    /// per-round allocation or native call: the P and S byte sequences are computed once, and
+    /// the rounds run in <see cref="CryptRounds"/>.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void Compute<T>(ReadOnlySpan<byte> password, ReadOnlySpan<byte> s, int n, Span<byte> a)
+        where T : struct, IBlockHasher<T>
+    {
+        int hl = a.Length;
+        Span<byte> b = stackalloc byte[64];
+        b = b[..hl];
+        Span<byte> dp = stackalloc byte[64];
+        dp = dp[..hl];
+        Span<byte> ds = stackalloc byte[64];
+        ds = ds[..hl];
+        Span<byte> p = password.Length <= 256 ? stackalloc byte[256] : new byte[password.Length];
+        p = p[..password.Length];
+        try
+        {
+            // B = H(pw salt pw)
+            var h = T.Create();
+            h.Append(password); h.Append(s); h.Append(password);
+            h.Finish(b);
+            // A = H(pw salt B-bytes-for-len(pw) bits-of-len(pw))
+            h = T.Create();
+            h.Append(password); h.Append(s);
+            for (int left = password.Length; left > 0; left -= hl)
+                h.Append(b[..Math.Min(hl, left)]);
+            for (int i = password.Length; i > 0; i >>= 1)
+            {
+                if ((i & 1) != 0) h.Append(b); else h.Append(password);
+            }
+            h.Finish(a);
+            // P: H(pw repeated len(pw) times), stretched to len(pw)
+            h = T.Create();
+            for (int i = 0; i < password.Length; i++)
+                h.Append(password);
+            h.Finish(dp);
+            for (int i = 0; i < p.Length; i += hl)
+                dp[..Math.Min(hl, p.Length - i)].CopyTo(p[i..]);
+            // S: H(salt repeated 16 + A[0] times), stretched to len(salt) (at most 16 < hl bytes)
+            h = T.Create();
+            for (int i = 0; i < 16 + a[0]; i++)
+                h.Append(s);
+            h.Finish(ds);
+            CryptRounds.Run<T>(a, p, ds[..s.Length], n);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(p);
             CryptographicOperations.ZeroMemory(b);
             CryptographicOperations.ZeroMemory(dp);
+            CryptographicOperations.ZeroMemory(ds);
         }
     }
 }

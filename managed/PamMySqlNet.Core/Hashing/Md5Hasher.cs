@@ -1,0 +1,219 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace PamMySqlNet.Hashing;
+
+/// <summary>
+/// MD5 (RFC 1321) in managed code, as a stack-only incremental hasher. md5crypt hashes ~1000 short
+/// messages per password; through OpenSSL every one of them costs a native call and an EVP context
+/// (about 1 µs here), ten times the compression itself. Not a general-purpose MD5: use
+/// <see cref="System.Security.Cryptography.MD5"/> for bulk data.
+/// </summary>
+[SkipLocalsInit]
+internal unsafe struct Md5Hasher : IBlockHasher<Md5Hasher>
+{
+    private uint _a, _b, _c, _d;
+    private ulong _total;
+    private int _n;
+    private fixed byte _buf[64];
+
+    public static Md5Hasher Create()
+    {
+        Md5Hasher h = default;
+        h.Init();
+        return h;
+    }
+
+    private void Init()
+    {
+        _a = 0x67452301;
+        _b = 0xefcdab89;
+        _c = 0x98badcfe;
+        _d = 0x10325476;
+    }
+
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        _total += (ulong)data.Length;
+        fixed (byte* buf = _buf)
+        fixed (byte* src = data)
+        {
+            byte* p = src;
+            int left = data.Length;
+            if (_n > 0)
+            {
+                int take = Math.Min(64 - _n, left);
+                Buffer.MemoryCopy(p, buf + _n, 64 - _n, take);
+                _n += take;
+                p += take;
+                left -= take;
+                if (_n < 64)
+                    return;
+                Compress(buf);
+                _n = 0;
+            }
+            for (; left >= 64; left -= 64, p += 64)
+                Compress(p);
+            if (left > 0)
+            {
+                Buffer.MemoryCopy(p, buf, 64, left);
+                _n = left;
+            }
+        }
+    }
+
+    /// <summary>Writes the 16-byte digest and wipes the state.</summary>
+    public void Finish(Span<byte> digest)
+    {
+        fixed (byte* buf = _buf)
+        {
+            ulong bits = _total << 3;
+            buf[_n++] = 0x80;
+            if (_n > 56)
+            {
+                new Span<byte>(buf + _n, 64 - _n).Clear();
+                Compress(buf);
+                _n = 0;
+            }
+            new Span<byte>(buf + _n, 56 - _n).Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(buf + 56, 8), bits);
+            Compress(buf);
+            new Span<byte>(buf, 64).Clear();
+        }
+        WriteDigest(digest);
+        this = default;
+    }
+
+    private readonly void WriteDigest(Span<byte> digest)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(digest, _a);
+        BinaryPrimitives.WriteUInt32LittleEndian(digest[4..], _b);
+        BinaryPrimitives.WriteUInt32LittleEndian(digest[8..], _c);
+        BinaryPrimitives.WriteUInt32LittleEndian(digest[12..], _d);
+    }
+
+    /// <summary>How many bytes a message of <paramref name="length"/> bytes takes once padded.</summary>
+    public static int PaddedLength(int length) => (length + 8 + 1 + 63) & ~63;
+
+    /// <summary>Writes the padding of a <paramref name="length"/>-byte message into buf[length..PaddedLength(length)].</summary>
+    public static void Pad(Span<byte> buf, int length)
+    {
+        int total = PaddedLength(length);
+        buf[length] = 0x80;
+        buf[(length + 1)..(total - 8)].Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(buf[(total - 8)..], (ulong)length << 3);
+    }
+
+    /// <summary>
+    /// The digest of a message already laid out with its padding (see <see cref="Pad"/>): no
+    /// copying, for round loops that rewrite only the changing bytes of a prepared message.
+    /// </summary>
+    public static void HashPadded(ReadOnlySpan<byte> padded, Span<byte> digest)
+    {
+        // Only the chaining values are read: no need to zero the buffer of a fresh hasher.
+        Unsafe.SkipInit(out Md5Hasher h);
+        h.Init();
+        fixed (byte* p = padded)
+        {
+            for (int i = 0; i < padded.Length; i += 64)
+                h.Compress(p + i);
+        }
+        h.WriteDigest(digest);
+    }
+
+    /// <summary>MD5 of one message (no allocation).</summary>
+    public static void Hash(ReadOnlySpan<byte> data, Span<byte> digest)
+    {
+        var h = Create();
+        h.Append(data);
+        h.Finish(digest);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Step(uint a, uint f, uint x, uint k, int s, uint b) => BitOperations.RotateLeft(a + f + x + k, s) + b;
+
+    private void Compress(byte* block)
+    {
+        uint* w = (uint*)block;
+        uint x0 = Le(w[0]), x1 = Le(w[1]), x2 = Le(w[2]), x3 = Le(w[3]), x4 = Le(w[4]), x5 = Le(w[5]), x6 = Le(w[6]), x7 = Le(w[7]);
+        uint x8 = Le(w[8]), x9 = Le(w[9]), x10 = Le(w[10]), x11 = Le(w[11]), x12 = Le(w[12]), x13 = Le(w[13]), x14 = Le(w[14]), x15 = Le(w[15]);
+        uint a = _a, b = _b, c = _c, d = _d;
+
+        a = Step(a, d ^ (b & (c ^ d)), x0, 0xd76aa478, 7, b);
+        d = Step(d, c ^ (a & (b ^ c)), x1, 0xe8c7b756, 12, a);
+        c = Step(c, b ^ (d & (a ^ b)), x2, 0x242070db, 17, d);
+        b = Step(b, a ^ (c & (d ^ a)), x3, 0xc1bdceee, 22, c);
+        a = Step(a, d ^ (b & (c ^ d)), x4, 0xf57c0faf, 7, b);
+        d = Step(d, c ^ (a & (b ^ c)), x5, 0x4787c62a, 12, a);
+        c = Step(c, b ^ (d & (a ^ b)), x6, 0xa8304613, 17, d);
+        b = Step(b, a ^ (c & (d ^ a)), x7, 0xfd469501, 22, c);
+        a = Step(a, d ^ (b & (c ^ d)), x8, 0x698098d8, 7, b);
+        d = Step(d, c ^ (a & (b ^ c)), x9, 0x8b44f7af, 12, a);
+        c = Step(c, b ^ (d & (a ^ b)), x10, 0xffff5bb1, 17, d);
+        b = Step(b, a ^ (c & (d ^ a)), x11, 0x895cd7be, 22, c);
+        a = Step(a, d ^ (b & (c ^ d)), x12, 0x6b901122, 7, b);
+        d = Step(d, c ^ (a & (b ^ c)), x13, 0xfd987193, 12, a);
+        c = Step(c, b ^ (d & (a ^ b)), x14, 0xa679438e, 17, d);
+        b = Step(b, a ^ (c & (d ^ a)), x15, 0x49b40821, 22, c);
+
+        a = Step(a, c ^ (d & (b ^ c)), x1, 0xf61e2562, 5, b);
+        d = Step(d, b ^ (c & (a ^ b)), x6, 0xc040b340, 9, a);
+        c = Step(c, a ^ (b & (d ^ a)), x11, 0x265e5a51, 14, d);
+        b = Step(b, d ^ (a & (c ^ d)), x0, 0xe9b6c7aa, 20, c);
+        a = Step(a, c ^ (d & (b ^ c)), x5, 0xd62f105d, 5, b);
+        d = Step(d, b ^ (c & (a ^ b)), x10, 0x02441453, 9, a);
+        c = Step(c, a ^ (b & (d ^ a)), x15, 0xd8a1e681, 14, d);
+        b = Step(b, d ^ (a & (c ^ d)), x4, 0xe7d3fbc8, 20, c);
+        a = Step(a, c ^ (d & (b ^ c)), x9, 0x21e1cde6, 5, b);
+        d = Step(d, b ^ (c & (a ^ b)), x14, 0xc33707d6, 9, a);
+        c = Step(c, a ^ (b & (d ^ a)), x3, 0xf4d50d87, 14, d);
+        b = Step(b, d ^ (a & (c ^ d)), x8, 0x455a14ed, 20, c);
+        a = Step(a, c ^ (d & (b ^ c)), x13, 0xa9e3e905, 5, b);
+        d = Step(d, b ^ (c & (a ^ b)), x2, 0xfcefa3f8, 9, a);
+        c = Step(c, a ^ (b & (d ^ a)), x7, 0x676f02d9, 14, d);
+        b = Step(b, d ^ (a & (c ^ d)), x12, 0x8d2a4c8a, 20, c);
+
+        a = Step(a, b ^ c ^ d, x5, 0xfffa3942, 4, b);
+        d = Step(d, a ^ b ^ c, x8, 0x8771f681, 11, a);
+        c = Step(c, d ^ a ^ b, x11, 0x6d9d6122, 16, d);
+        b = Step(b, c ^ d ^ a, x14, 0xfde5380c, 23, c);
+        a = Step(a, b ^ c ^ d, x1, 0xa4beea44, 4, b);
+        d = Step(d, a ^ b ^ c, x4, 0x4bdecfa9, 11, a);
+        c = Step(c, d ^ a ^ b, x7, 0xf6bb4b60, 16, d);
+        b = Step(b, c ^ d ^ a, x10, 0xbebfbc70, 23, c);
+        a = Step(a, b ^ c ^ d, x13, 0x289b7ec6, 4, b);
+        d = Step(d, a ^ b ^ c, x0, 0xeaa127fa, 11, a);
+        c = Step(c, d ^ a ^ b, x3, 0xd4ef3085, 16, d);
+        b = Step(b, c ^ d ^ a, x6, 0x04881d05, 23, c);
+        a = Step(a, b ^ c ^ d, x9, 0xd9d4d039, 4, b);
+        d = Step(d, a ^ b ^ c, x12, 0xe6db99e5, 11, a);
+        c = Step(c, d ^ a ^ b, x15, 0x1fa27cf8, 16, d);
+        b = Step(b, c ^ d ^ a, x2, 0xc4ac5665, 23, c);
+
+        a = Step(a, c ^ (b | ~d), x0, 0xf4292244, 6, b);
+        d = Step(d, b ^ (a | ~c), x7, 0x432aff97, 10, a);
+        c = Step(c, a ^ (d | ~b), x14, 0xab9423a7, 15, d);
+        b = Step(b, d ^ (c | ~a), x5, 0xfc93a039, 21, c);
+        a = Step(a, c ^ (b | ~d), x12, 0x655b59c3, 6, b);
+        d = Step(d, b ^ (a | ~c), x3, 0x8f0ccc92, 10, a);
+        c = Step(c, a ^ (d | ~b), x10, 0xffeff47d, 15, d);
+        b = Step(b, d ^ (c | ~a), x1, 0x85845dd1, 21, c);
+        a = Step(a, c ^ (b | ~d), x8, 0x6fa87e4f, 6, b);
+        d = Step(d, b ^ (a | ~c), x15, 0xfe2ce6e0, 10, a);
+        c = Step(c, a ^ (d | ~b), x6, 0xa3014314, 15, d);
+        b = Step(b, d ^ (c | ~a), x13, 0x4e0811a1, 21, c);
+        a = Step(a, c ^ (b | ~d), x4, 0xf7537e82, 6, b);
+        d = Step(d, b ^ (a | ~c), x11, 0xbd3af235, 10, a);
+        c = Step(c, a ^ (d | ~b), x2, 0x2ad7d2bb, 15, d);
+        b = Step(b, d ^ (c | ~a), x9, 0xeb86d391, 21, c);
+
+        _a += a;
+        _b += b;
+        _c += c;
+        _d += d;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Le(uint v) => BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
+}
