@@ -118,9 +118,9 @@ echo "# syslog: one clear line per failure, no secrets"
 service debug "$SEED" debug
 syslog_mark
 rc debug alice@example.test 'Wr0ngPassw0rd' >/dev/null
-lines=$(syslog_since | grep -c 'pam_mysql_net(debug:auth)')
-check "wrong password logs one line" 1 "$lines"
-check_true "that line names the cause" bash -c "tail -n 1 '$WORK/syslog' | grep -q 'wrong password for user \"alice@example.test\"'"
+since=$(syslog_since)
+check "wrong password logs one line" 1 "$(grep -c 'pam_mysql_net(debug:auth)' <<<"$since")"
+check_true "that line names the cause" grep -q 'wrong password for user "alice@example.test"' <<<"$since"
 syslog_mark
 rc smtp nobody@example.test 'x' >/dev/null
 check_true "unknown user is not named without debug" bash -c "! tail -n 2 '$WORK/syslog' | grep -q nobody"

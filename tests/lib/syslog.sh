@@ -41,5 +41,13 @@ syslog_stop() {
   rm -f "${SYSLOG_SOCK:-}"
 }
 
-syslog_mark() { sleep 0.1; SYSLOG_MARK=$(wc -l <"$SYSLOG_FILE"); }
-syslog_since() { sleep 0.1; tail -n +"$((SYSLOG_MARK + 1))" "$SYSLOG_FILE"; }
+# Waits until the listener has written what was sent (the file stops growing), up to 2 s.
+syslog_settle() {
+  local i before after
+  for i in $(seq 1 20); do
+    before=$(wc -c <"$SYSLOG_FILE"); sleep 0.1; after=$(wc -c <"$SYSLOG_FILE")
+    [ "$before" = "$after" ] && return 0
+  done
+}
+syslog_mark() { syslog_settle; SYSLOG_MARK=$(wc -l <"$SYSLOG_FILE"); }
+syslog_since() { syslog_settle; tail -n +"$((SYSLOG_MARK + 1))" "$SYSLOG_FILE"; }
