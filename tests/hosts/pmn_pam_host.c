@@ -11,7 +11,7 @@
  *   ... session                   pam_open_session then pam_close_session; prints both codes
  *   ... cycles N                  N x (pam_start, pam_authenticate, pam_end) in this process;
  *                                 prints thread/fd/RSS counts after the first cycle, after a
- *                                 warm-up (N/10 cycles, at least 2 s) and at the end
+ *                                 warm-up (N/10 cycles, at least 7 s) and at the end
  *   ... fork DEPTH                authenticate, fork, authenticate in the child, and so on DEPTH deep;
  *                                 every generation must get EXPECT, and a wrong password PAM_AUTH_ERR
  *   ... sigpipe                   the host's SIGPIPE disposition (default, then a handler) must be
@@ -136,11 +136,11 @@ static int do_cycles(long n, int expect)
 {
     int bad = check("cycle 1", run_once(password, 0), expect);
     print_counts("after first cycle");
-    /* Warm-up: N/10 cycles and at least 2 s, so that everything started lazily (the driver's
-     * timeout timer first wakes the runtime's thread pool after the shortest timeout) is running
-     * before the baseline is taken. */
+    /* Warm-up: N/10 cycles and at least 7 s, so that everything started lazily is running before
+     * the baseline is taken: the driver's timeout timer first wakes the runtime's thread pool when
+     * a timeout would have expired (default 5 s). */
     long warm = n / 10 > 1 ? n / 10 : 1;
-    time_t warm_until = time(NULL) + 2;
+    time_t warm_until = time(NULL) + 7;
     long i;
     for (i = 2; (i <= n || warm > 0) && !bad; i++) {
         if (warm > 0 && i > warm && time(NULL) >= warm_until) {
