@@ -36,7 +36,7 @@ public static class OptionTable
         new("passwdcolumn", [], "users.password_column", "(required)", "Column holding the stored password.",
             (s, v) => s with { PasswdColumn = Text(v) }),
         new("statcolumn", [], "users.status_column", "(none)",
-            "Column or SQL expression with the account status: bit 0 = account expired, bit 1 = password expired.",
+            "Column or SQL expression with the account status: bit 0 = account expired, bit 1 = password expired; NULL counts as expired (as in pam_mysql).",
             (s, v) => s with { StatColumn = Text(v) }),
         new("where", [], "users.where_clause", "(none)", "Extra condition, appended as AND (<where>) (admin-trusted SQL).",
             (s, v) => s with { Where = Text(v) }),
