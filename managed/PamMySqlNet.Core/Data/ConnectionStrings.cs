@@ -1,12 +1,40 @@
+using System.Collections.Concurrent;
 using MySqlConnector;
 using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Data;
 
-/// <summary>Builds MySqlConnector connection strings from the settings, one per server.</summary>
+/// <summary>
+/// Builds MySqlConnector connection strings from the settings, one per server and purpose, and
+/// remembers them: a long-lived host asks for the same strings on every login, and building one
+/// (MySqlConnectionStringBuilder validates every key) cost more than the login's SELECT.
+/// </summary>
 public static class ConnectionStrings
 {
-    public static string For(ModuleSettings s, DbEndpoint endpoint)
+    /// <summary>More distinct settings than this in one process (config files edited in a loop?): start over.</summary>
+    private const int MaxRemembered = 64;
+
+    private static readonly ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The connection string for <paramref name="endpoint"/>. <paramref name="forWrite"/>: for a
+    /// statement that must not run twice (password change, sqllog). Such connections are reset and
+    /// thereby checked by the driver when taken from the pool (one round trip), because a write that
+    /// fails on a dead pooled connection cannot safely be retried. Reads skip that round trip: the
+    /// SELECT is retried on a fresh connection when a pooled one turns out dead (MySqlUserStore).
+    /// </summary>
+    public static string For(ModuleSettings s, DbEndpoint endpoint, bool forWrite = false)
+    {
+        string key = string.Join('\0', s.DbUser, s.DbPassword, s.Database, s.ConnectTimeoutSeconds, s.QueryTimeoutSeconds,
+            s.SslMode, s.SslCa, s.SslCaPath, s.SslCert, s.SslKey, s.SslCipher, s.DisconnectEveryOp, endpoint, forWrite);
+        if (Remembered.TryGetValue(key, out string? known))
+            return known;
+        if (Remembered.Count >= MaxRemembered)
+            Remembered.Clear();
+        return Remembered[key] = Build(s, endpoint, forWrite);
+    }
+
+    private static string Build(ModuleSettings s, DbEndpoint endpoint, bool forWrite)
     {
         var b = new MySqlConnectionStringBuilder
         {
@@ -29,6 +57,12 @@ public static class ConnectionStrings
             UseAffectedRows = true,
             // We never use TransactionScope: skip System.Transactions' ambient-transaction check on every Open.
             AutoEnlist = false,
+            // See For(): only connections for writes are reset (and so checked) when leaving the pool.
+            ConnectionReset = forWrite,
+            // On query_timeout, close the connection at once. The driver's default first opens a second
+            // connection to send KILL QUERY and waits up to 2 s more for it: useless for our one-row
+            // statements, and against a frozen server it made a login wait query_timeout + 2 s.
+            CancellationTimeout = -1,
         };
         if (s.SslCa is not null)
             b.SslCa = s.SslCa;

@@ -92,7 +92,7 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : 
                 MySqlConnection? connection = null;
                 try
                 {
-                    connection = new MySqlConnection(ConnectionStrings.For(settings, endpoint));
+                    connection = new MySqlConnection(ConnectionStrings.For(settings, endpoint, forWrite: !idempotent));
                     if (_trust is not null)
                         connection.RemoteCertificateValidationCallback = _trust;
                     connection.Open();
