@@ -2,6 +2,7 @@
  * pam_callbacks.c - how the core reaches libpam: log lines through pam_syslog (always with a
  * fixed "%s" format), passwords through the PAM items or the conversation.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -12,6 +13,13 @@
 
 /* Where an answer that is not a PAM item lives until pam_end (or the next such prompt). */
 #define SCRATCH_KEY "pam_mysql_net/answer"
+/* Where the core's memo for later calls on the same handle lives (see remember in pmn_abi.h). */
+#define MEMO_KEY "pam_mysql_net/memo"
+
+struct memo {
+    uint32_t len;
+    unsigned char data[];
+};
 
 void pmn_log_callback(void *ctx, int priority, const char *message)
 {
@@ -86,4 +94,39 @@ int pmn_set_authtok_callback(void *ctx, int item, const char *authtok)
     if (item != PAM_AUTHTOK && item != PAM_OLDAUTHTOK)
         return PAM_SERVICE_ERR;
     return pam_set_item((pam_handle_t *)ctx, item, authtok);
+}
+
+static void free_memo(pam_handle_t *pamh, void *data, int status)
+{
+    (void)pamh; (void)status;
+    struct memo *m = data;
+    explicit_bzero(m->data, m->len);
+    free(m);
+}
+
+int pmn_remember_callback(void *ctx, const void *data, uint32_t len)
+{
+    if (data == NULL || len > PMN_MEMO_MAX)
+        return PAM_SERVICE_ERR;
+    struct memo *m = malloc(sizeof *m + len);
+    if (m == NULL)
+        return PAM_BUF_ERR;
+    m->len = len;
+    memcpy(m->data, data, len);
+    int rc = pam_set_data((pam_handle_t *)ctx, MEMO_KEY, m, free_memo);
+    if (rc != PAM_SUCCESS)
+        free_memo(ctx, m, 0);
+    return rc;
+}
+
+int32_t pmn_recall_callback(void *ctx, void *buf, uint32_t cap)
+{
+    const void *data = NULL;
+    if (buf == NULL || pam_get_data((pam_handle_t *)ctx, MEMO_KEY, &data) != PAM_SUCCESS || data == NULL)
+        return -1;
+    const struct memo *m = data;
+    if (m->len > cap)
+        return -1;
+    memcpy(buf, m->data, m->len);
+    return (int32_t)m->len;
 }

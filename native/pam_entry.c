@@ -37,6 +37,8 @@ static int dispatch(pam_handle_t *pamh, int operation, int flags, int argc, cons
         .get_authtok = pmn_authtok_callback,
         .set_authtok = pmn_set_authtok_callback,
         .fail_delay = pmn_fail_delay_callback,
+        .remember = pmn_remember_callback,
+        .recall = pmn_recall_callback,
     };
     const pmn_request request = {
         .abi_version = PMN_ABI_VERSION,

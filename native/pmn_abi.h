@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define PMN_ABI_VERSION 3u
+#define PMN_ABI_VERSION 4u
 
 /* Which PAM entry point a request came through. */
 enum pmn_operation {
@@ -43,7 +43,16 @@ typedef struct pmn_callbacks {
     int (*set_authtok)(void *ctx, int item, const char *authtok);
     /* Asks libpam to delay a failed authentication (pam_fail_delay). */
     void (*fail_delay)(void *ctx, unsigned int usec);
+    /* Keeps up to PMN_MEMO_MAX bytes with the PAM handle (pam_set_data) until pam_end, replacing
+     * what was kept before; what authenticate learned, for acct_mgmt on the same handle. Never a
+     * secret. Returns a PAM code. */
+    int (*remember)(void *ctx, const void *data, uint32_t len);
+    /* Copies what remember kept on this handle into buf; returns its length, or -1 if nothing
+     * was kept or it does not fit in cap. */
+    int32_t (*recall)(void *ctx, void *buf, uint32_t cap);
 } pmn_callbacks;
+
+#define PMN_MEMO_MAX 256u
 
 typedef struct pmn_request {
     uint32_t abi_version; /* PMN_ABI_VERSION */

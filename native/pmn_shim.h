@@ -15,10 +15,16 @@ int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_reque
 int pmn_find_file(const char *name, char *out, size_t size);
 int pmn_file_is_trusted(pam_handle_t *pamh, const char *path);
 
+/* openssl_warmup.c: loads OpenSSL on a new thread (to be joined); 1 if one was started. */
+#include <pthread.h>
+int pmn_openssl_warmup_start(pthread_t *thread);
+
 /* pam_callbacks.c: the callbacks the core uses to reach libpam. */
 void pmn_log_callback(void *ctx, int priority, const char *message);
 int pmn_authtok_callback(void *ctx, int item, int mode, const char *prompt, const char **authtok);
 int pmn_set_authtok_callback(void *ctx, int item, const char *authtok);
 void pmn_fail_delay_callback(void *ctx, unsigned int usec);
+int pmn_remember_callback(void *ctx, const void *data, uint32_t len);
+int32_t pmn_recall_callback(void *ctx, void *buf, uint32_t cap);
 
 #endif

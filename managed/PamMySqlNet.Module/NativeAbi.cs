@@ -16,6 +16,10 @@ internal unsafe struct NativeCallbacks
     public delegate* unmanaged<void*, int, byte*, int> SetAuthTok;
     /// <summary>void fail_delay(void *ctx, unsigned int usec)</summary>
     public delegate* unmanaged<void*, uint, void> FailDelay;
+    /// <summary>int remember(void *ctx, const void *data, uint32_t len)</summary>
+    public delegate* unmanaged<void*, byte*, uint, int> Remember;
+    /// <summary>int32_t recall(void *ctx, void *buf, uint32_t cap)</summary>
+    public delegate* unmanaged<void*, byte*, uint, int> Recall;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -36,5 +40,7 @@ internal unsafe struct NativeRequest
 
 internal static class NativeAbi
 {
-    public const uint Version = 3;
+    public const uint Version = PamMySqlNet.Pam.ShimAbi.Version;
+
+    public const int MemoMax = PamMySqlNet.Pam.ShimAbi.MemoMax;
 }

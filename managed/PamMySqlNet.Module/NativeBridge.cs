@@ -45,6 +45,22 @@ internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : 
             callbacks->FailDelay(callbacks->Context, (uint)microseconds);
     }
 
+    public void Remember(ReadOnlySpan<byte> memo)
+    {
+        if (callbacks->Remember == null || memo.Length > NativeAbi.MemoMax)
+            return;
+        fixed (byte* p = memo)
+            callbacks->Remember(callbacks->Context, p, (uint)memo.Length);
+    }
+
+    public int Recall(Span<byte> buffer)
+    {
+        if (callbacks->Recall == null)
+            return -1;
+        fixed (byte* p = buffer)
+            return callbacks->Recall(callbacks->Context, p, (uint)buffer.Length);
+    }
+
     public PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> password)
     {
         if (callbacks->SetAuthTok == null)

@@ -97,6 +97,21 @@ test_credentials() {
   expect "local part only, no realm" NO alice "$GOOD_PW"
 }
 
+# The recipe's auth + account lines cost one SELECT per login (the account check reuses the row
+# authentication read on the same PAM handle) and no new connection once each worker has one.
+test_one_select_per_login() {
+  local i before_sel after_sel before_conn after_conn
+  for i in 1 2 3 4 5 6; do sasl_auth alice@example.test "$GOOD_PW" >/dev/null; done
+  before_sel=$(mdb_sql "SHOW GLOBAL STATUS LIKE 'Com_select'" | awk '{print $2}')
+  before_conn=$(mdb_sql "SHOW GLOBAL STATUS LIKE 'Connections'" | awk '{print $2}')
+  for i in $(seq 1 20); do sasl_auth alice@example.test "$GOOD_PW" >/dev/null; done
+  after_sel=$(mdb_sql "SHOW GLOBAL STATUS LIKE 'Com_select'" | awk '{print $2}')
+  after_conn=$(mdb_sql "SHOW GLOBAL STATUS LIKE 'Connections'" | awk '{print $2}')
+  check "20 logins (auth + account lines): SELECTs run" 20 "$((after_sel - before_sel))"
+  # Each mdb_sql call is a connection of its own: the second one and the one between them count.
+  check "20 logins: new database connections" 0 "$((after_conn - before_conn - 2))"
+}
+
 test_injection_shaped_usernames() {
   local u
   for u in "x' OR '1'='1" "%" "_" "a\\' OR 1=1 -- " "alice@example.%" "alice@example.tes_" \
@@ -166,6 +181,7 @@ test_shutdown() {
 main() {
   setup
   test_credentials
+  test_one_select_per_login
   test_injection_shaped_usernames
   test_oversized_input
   test_unusable_stored_passwords

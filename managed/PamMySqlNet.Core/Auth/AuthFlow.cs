@@ -30,7 +30,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             PamCode got = conversation.GetAuthTok(AuthTokItem.AuthTok, AuthTokMode.UseFirstPass, "Password: ", out byte[]? earlier);
             if (got == PamCode.Success && earlier is not null)
             {
-                PamCode first = CheckAndWipe(earlier);
+                PamCode first = CheckAndWipe(earlier, conversation);
                 // pam_mysql's try_first_pass: when an earlier module's password fails, ask once more.
                 if (settings.UseFirstPass || first is not (PamCode.AuthErr or PamCode.UserUnknown))
                     return Audited(first);
@@ -47,14 +47,18 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             log.Write(LogLevel.Err, $"could not obtain the password for {Who} (PAM code {(int)asked})");
             return asked == PamCode.Success ? PamCode.AuthErr : asked;
         }
-        return Audited(CheckAndWipe(password));
+        return Audited(CheckAndWipe(password, conversation));
     }
 
-    private PamCode CheckAndWipe(byte[] password)
+    private PamCode CheckAndWipe(byte[] password, IPamConversation conversation)
     {
         try
         {
-            return Check(password);
+            var (result, found) = Check(password);
+            // For pam_sm_acct_mgmt on this handle (AccountMemo): the row need not be read twice.
+            if (result == PamCode.Success && found is not null)
+                AccountMemo.Remember(conversation, request, found, Environment.TickCount64);
+            return result;
         }
         finally
         {
@@ -71,14 +75,16 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
 
     /// <summary>statcolumn: bit 0 = account expired, bit 1 = password expired; NULL = expired, as in
     /// pam_mysql (an account whose status is unknown is not let in).</summary>
-    public PamCode CheckAccount()
+    /// <remarks>Right after a successful authenticate on the same handle, the row it read is used
+    /// (<see cref="AccountMemo"/>); otherwise the row is read now.</remarks>
+    public PamCode CheckAccount(IPamConversation conversation)
     {
         if (UserNames.Reject(request.User) is { } why)
         {
             log.Write(LogLevel.Notice, $"account check refused: {why}");
             return PamCode.UserUnknown;
         }
-        var found = store.Lookup(request.User);
+        var found = AccountMemo.Recall(conversation, request, Environment.TickCount64) ?? store.Lookup(request.User);
         _audit.WriteQuery(found.Status);
         if (found.Status != LookupStatus.Found)
             return StoreFailures.Report(found, "account check", Who, settings.Verbose, log);
@@ -107,24 +113,29 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         return PamCode.Success;
     }
 
-    private PamCode Check(byte[] password)
+    /// <summary>The PAM result, and the row it was decided on (null when none was read).</summary>
+    private (PamCode, UserLookup?) Check(byte[] password)
     {
         if (UserNames.Reject(request.User) is { } why)
         {
             log.Write(LogLevel.Notice, $"authentication refused: {why}");
-            return PamCode.UserUnknown;
+            return (PamCode.UserUnknown, null);
         }
         if (password.Length > MaxPasswordBytes)
         {
             log.Write(LogLevel.Notice, $"authentication refused: password longer than {MaxPasswordBytes} bytes for {Who}");
-            return PamCode.AuthErr;
+            return (PamCode.AuthErr, null);
         }
         var found = store.Lookup(request.User);
         if (found.Status == LookupStatus.NotFound)
             DummyHashes.VerifyAgainstDummy(settings, password);
         if (found.Status != LookupStatus.Found)
-            return StoreFailures.Report(found, "authentication", Who, settings.Verbose, log);
+            return (StoreFailures.Report(found, "authentication", Who, settings.Verbose, log), null);
+        return (Verify(password, found), found);
+    }
 
+    private PamCode Verify(byte[] password, UserLookup found)
+    {
         if (string.IsNullOrEmpty(found.StoredPassword))
             return NoStoredPassword(password);
 

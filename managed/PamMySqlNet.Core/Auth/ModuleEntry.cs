@@ -66,7 +66,7 @@ public static class ModuleEntry
         return request.Operation switch
         {
             PamOperation.Authenticate => new AuthFlow(settings, store, log, request).Authenticate(conversation),
-            PamOperation.AcctMgmt => new AuthFlow(settings, store, log, request).CheckAccount(),
+            PamOperation.AcctMgmt => new AuthFlow(settings, store, log, request).CheckAccount(conversation),
             PamOperation.ChAuthTok => new PasswordChangeFlow(settings, store, log, request, conversation).Run(),
             PamOperation.OpenSession => SessionFlow.Run(open: true, settings, store, log, request),
             PamOperation.CloseSession => SessionFlow.Run(open: false, settings, store, log, request),

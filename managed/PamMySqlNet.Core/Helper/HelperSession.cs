@@ -12,7 +12,7 @@ namespace PamMySqlNet.Helper;
 /// </summary>
 public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPamConversation
 {
-    private const int AbiVersion = 3;
+    private const int AbiVersion = (int)ShimAbi.Version;
 
     public int Run(ModuleEntry.StoreFactory? storeFactory = null)
     {

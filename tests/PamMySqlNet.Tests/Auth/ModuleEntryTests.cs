@@ -73,14 +73,31 @@ public class ModuleEntryTests
 
         public int? Delay;
         public void RequestFailDelay(int microseconds) => Delay = microseconds;
+
+        /// <summary>What pam_set_data holds for this handle.</summary>
+        public byte[]? Memo;
+        public void Remember(ReadOnlySpan<byte> memo) => Memo = memo.ToArray();
+
+        public int Recall(Span<byte> buffer)
+        {
+            if (Memo is null || Memo.Length > buffer.Length)
+                return -1;
+            Memo.CopyTo(buffer);
+            return Memo.Length;
+        }
     }
 
     private static (PamCode Code, ListLog Log) Run(IUserStore store, string? password, string user = "alice@example.test",
+        PamOperation op = PamOperation.Authenticate, PamFlags flags = PamFlags.None, params string[] extra) =>
+        RunOn(new Conversation(password), store, user, op, flags, extra);
+
+    /// <summary>One call on the PAM handle that <paramref name="handle"/> stands for.</summary>
+    private static (PamCode Code, ListLog Log) RunOn(Conversation handle, IUserStore store, string user = "alice@example.test",
         PamOperation op = PamOperation.Authenticate, PamFlags flags = PamFlags.None, params string[] extra)
     {
         var log = new ListLog();
         var request = new ModuleRequest(op, flags, Args.Concat(extra).ToArray(), user, "smtp", "203.0.113.9");
-        var code = ModuleEntry.Run(request, new Conversation(password), log, (_, _) => store);
+        var code = ModuleEntry.Run(request, handle, log, (_, _) => store);
         return (code, log);
     }
 
@@ -271,5 +288,84 @@ public class ModuleEntryTests
         Assert.Equal(PamCode.AuthErr, code);
         Assert.Equal(0, store.Calls);
         Assert.Contains("longer than 1024 bytes", log.Lines.Single().Message);
+    }
+
+    // AccountMemo: acct_mgmt right after a successful authenticate on the same handle reuses its row.
+
+    [Fact]
+    public void AccountCheckAfterSuccessfulLoginOnTheSameHandleDoesNotQueryAgain()
+    {
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash));
+        var handle = new Conversation("S3cret!");
+        Assert.Equal(PamCode.Success, RunOn(handle, store).Code);
+        Assert.Equal(PamCode.Success, RunOn(handle, store, op: PamOperation.AcctMgmt).Code);
+        Assert.Equal(1, store.Calls);
+        // Another handle (a new pam_start) has no memo: it queries.
+        Assert.Equal(PamCode.Success, RunOn(new Conversation(null), store, op: PamOperation.AcctMgmt).Code);
+        Assert.Equal(2, store.Calls);
+    }
+
+    [Fact]
+    public void TheMemoCarriesTheAccountStatus()
+    {
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash, AccountStatus: 1));
+        var handle = new Conversation("S3cret!");
+        Assert.Equal(PamCode.Success, RunOn(handle, store, extra: "statcolumn=status").Code);
+        Assert.Equal(PamCode.AcctExpired, RunOn(handle, store, op: PamOperation.AcctMgmt, extra: "statcolumn=status").Code);
+        Assert.Equal(1, store.Calls);
+
+        var nullStatus = new FixedStore(new(LookupStatus.Found, AliceHash));
+        var second = new Conversation("S3cret!");
+        RunOn(second, nullStatus, extra: "statcolumn=status");
+        Assert.Equal(PamCode.AcctExpired, RunOn(second, nullStatus, op: PamOperation.AcctMgmt, extra: "statcolumn=status").Code);
+        Assert.Equal(1, nullStatus.Calls);
+
+        var unreadable = new FixedStore(new(LookupStatus.Found, AliceHash, AccountStatusUnreadable: true));
+        var third = new Conversation("S3cret!");
+        RunOn(third, unreadable, extra: "statcolumn=status");
+        Assert.Equal(PamCode.ServiceErr, RunOn(third, unreadable, op: PamOperation.AcctMgmt, extra: "statcolumn=status").Code);
+        Assert.Equal(1, unreadable.Calls);
+    }
+
+    [Fact]
+    public void NoMemoAfterAFailedLogin()
+    {
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash));
+        var handle = new Conversation("wrong");
+        Assert.Equal(PamCode.AuthErr, RunOn(handle, store, extra: "nodelay").Code);
+        Assert.Null(handle.Memo);
+        RunOn(handle, store, op: PamOperation.AcctMgmt);
+        Assert.Equal(2, store.Calls);
+    }
+
+    [Fact]
+    public void TheMemoIsOnlyForTheSameUserAndTheSameArguments()
+    {
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash));
+        var handle = new Conversation("S3cret!");
+        RunOn(handle, store);
+        RunOn(handle, store, user: "bob@example.test", op: PamOperation.AcctMgmt);
+        Assert.Equal(2, store.Calls);
+        RunOn(handle, store, op: PamOperation.AcctMgmt, extra: "statcolumn=status");
+        Assert.Equal(3, store.Calls);
+        RunOn(handle, store, op: PamOperation.AcctMgmt);
+        Assert.Equal(3, store.Calls);
+    }
+
+    [Fact]
+    public void TheMemoExpiresAndHoldsNoSecret()
+    {
+        var handle = new Conversation(null);
+        var request = new ModuleRequest(PamOperation.AcctMgmt, PamFlags.None, Args, "alice@example.test", "smtp", null);
+        AccountMemo.Remember(handle, request, new UserLookup(LookupStatus.Found, AliceHash, AccountStatus: 2), nowMs: 5_000);
+        Assert.Equal(2, AccountMemo.Recall(handle, request, 5_000 + AccountMemo.MaxAgeMs)!.AccountStatus);
+        Assert.Null(AccountMemo.Recall(handle, request, 5_001 + AccountMemo.MaxAgeMs));
+        Assert.Null(AccountMemo.Recall(handle, request, 4_999));
+        string memo = System.Text.Encoding.Latin1.GetString(handle.Memo!);
+        foreach (string secret in new[] { AliceHash, "Zx3QpL0a", "dbsecret", "alice" })
+            Assert.DoesNotContain(secret, memo);
+        // A memo of another length or format is ignored.
+        handle.Memo = handle.Memo![..^1];
+        Assert.Null(AccountMemo.Recall(handle, request, 5_000));
     }
 }

@@ -6,15 +6,7 @@ namespace PamMySqlNet.Tests.Docs;
 /// table and pam_mysql_net(8).</summary>
 public class OptionDocumentationTests
 {
-    private static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "pam_mysql_net.sln")))
-                return File.ReadAllText(Path.Combine(dir.FullName, relative));
-        }
-        throw new FileNotFoundException("repository root not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepoFile(string relative) => RepoFiles.Read(relative);
 
     public static TheoryData<string> OptionNames()
     {
