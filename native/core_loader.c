@@ -9,6 +9,8 @@
  *   the runtime was started by an ancestor of this process, the request goes to a freshly
  *   exec'd helper instead (helper_client.c). getpid() comes from libc, never from the runtime.
  * - The runtime sets SIGPIPE to SIG_IGN when it starts; the host's disposition is restored.
+ * - While the runtime starts, OpenSSL is loaded on a short-lived thread (openssl_warmup.c); the
+ *   call that loaded the core joins it before returning to the host.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -39,7 +41,8 @@ __attribute__((constructor)) static void register_fork_handlers(void)
     pthread_atfork(lock_before_fork, unlock_after_fork, unlock_after_fork);
 }
 
-static int load_core(pam_handle_t *pamh)
+/* *warming is set when an OpenSSL warm-up thread was started (the caller joins it). */
+static int load_core(pam_handle_t *pamh, pthread_t *warmup, int *warming)
 {
     char path[PATH_MAX];
     if (pmn_find_file(CORE_NAME, path, sizeof path) != 0) {
@@ -66,6 +69,9 @@ static int load_core(pam_handle_t *pamh)
     /* The first call into the core starts the runtime. */
     uint32_t abi = version();
     sigaction(SIGPIPE, &saved_sigpipe, NULL);
+    /* Not earlier: started before the runtime, the thread slowed its start by far more than it
+     * saved (measured: a cold login 16.6 -> 25.9 ms, against 16.6 -> 14.9 ms from here). */
+    *warming = pmn_openssl_warmup_start(warmup);
     if (abi != PMN_ABI_VERSION) {
         pam_syslog(pamh, LOG_ERR, "%s speaks ABI %u, this module %u: reinstall both from one build",
                    path, abi, PMN_ABI_VERSION);
@@ -94,11 +100,14 @@ int pmn_core_call(pam_handle_t *pamh, const pmn_request *request)
     if (started_by != 0 && started_by != getpid())
         return call_helper(pamh, request);
 
+    pthread_t warmup = 0;
+    int warming = 0;
     pthread_mutex_lock(&load_lock);
-    int loaded = core_handle != NULL || load_core(pamh) == 0;
+    int loaded = core_handle != NULL || load_core(pamh, &warmup, &warming) == 0;
     pmn_handle_fn handle = core_handle;
     pthread_mutex_unlock(&load_lock);
-    if (!loaded)
-        return PAM_SERVICE_ERR;
-    return handle(request);
+    int rc = loaded ? handle(request) : PAM_SERVICE_ERR;
+    if (warming)
+        pthread_join(warmup, NULL);
+    return rc;
 }
