@@ -40,7 +40,8 @@ public static class ModuleEntry
         if (request.Operation == PamOperation.SetCred)
             return PamCode.Success;
 
-        var parsed = OptionParser.Parse(request.Args, configSource);
+        var line = ParsedLines.Get(request.Args, configSource);
+        var parsed = line.Parsed;
         foreach (var name in parsed.UnknownOptions)
             log.Write(LogLevel.Warning, $"unknown {UserNames.ForLog(name)} ignored");
         if (parsed.Errors.Count > 0)
@@ -54,8 +55,8 @@ public static class ModuleEntry
         string? configError = settings.Database is null ? "option 'db' is required"
             : settings.DbUser is null ? "option 'user' is required"
             : null;
-        var queries = QuerySet.Build(settings, out var queryError);
-        configError ??= queryError;
+        var queries = line.Queries;
+        configError ??= line.QueryError;
         if (configError is not null)
         {
             log.Write(LogLevel.Err, $"configuration error: {configError}");

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using PamMySqlNet.Options;
+using PamMySqlNet.Sql;
+
+namespace PamMySqlNet.Auth;
+
+/// <summary>
+/// A pam.d line's arguments, parsed and checked, with its queries built: what every call of the
+/// module did from scratch. A long-lived host (a saslauthd worker, Dovecot's auth process) passes
+/// the same argument lines on every login, so the result is remembered per exact argument list.
+/// Only lines that name no config file are remembered: a config file is read on every call, so
+/// an edit takes effect at the next login without restarting the host.
+/// </summary>
+public static class ParsedLines
+{
+    /// <summary>One line's parse: settings or errors, and the queries when the settings are usable.</summary>
+    public sealed record Line(OptionParseResult Parsed, QuerySet? Queries, string? QueryError);
+
+    /// <summary>More distinct lines than this in one process: start over (no unbounded growth).</summary>
+    private const int MaxRemembered = 64;
+
+    private static readonly ConcurrentDictionary<string, Line> Remembered = new(StringComparer.Ordinal);
+
+    /// <param name="configSource">Tests pass their own reader; lines parsed with one are never remembered.</param>
+    public static Line Get(IReadOnlyList<string> args, IConfigSource? configSource)
+    {
+        string key = string.Join('\0', args);
+        if (configSource is null && Remembered.TryGetValue(key, out var known))
+            return known;
+        var line = Parse(args, configSource);
+        if (configSource is null && line.Parsed.Settings.ConfigFile is null)
+        {
+            if (Remembered.Count >= MaxRemembered)
+                Remembered.Clear();
+            Remembered[key] = line;
+        }
+        return line;
+    }
+
+    private static Line Parse(IReadOnlyList<string> args, IConfigSource? configSource)
+    {
+        var parsed = OptionParser.Parse(args, configSource);
+        if (parsed.Errors.Count > 0)
+            return new Line(parsed, null, null);
+        var queries = QuerySet.Build(parsed.Settings, out var queryError);
+        return new Line(parsed, queries, queryError);
+    }
+}
