@@ -20,7 +20,7 @@ STEPS = [
     ("ServerSession__ConnectAsync:", "MySqlConnector first use: connection string, pool, statics"),
     ("sys_enter_connect:", "socket creation (.NET socket engine thread) to connect()"),
     ("sys_exit_recvmsg:", "TCP connect + server greeting"),
-    ("sys_enter_sendto:", "handshake response: auth scramble (SHA1 -> loads OpenSSL), attributes"),
+    ("sys_enter_sendto:", "handshake response: auth scramble (SHA1; OpenSSL preloaded by the shim), attributes"),
     ("sys_exit_recvmsg:", "server checks the password (auth OK)"),
     ("sys_enter_sendto:", "after auth"),
     ("sys_exit_recvmsg:", "SET NAMES utf8mb4 round trip"),
@@ -28,7 +28,7 @@ STEPS = [
     ("sys_enter_sendto:", "command setup"),
     ("sys_exit_recvmsg:", "SELECT round trip"),
     ("Md5Crypt__Hash:", "result read"),
-    ("Md5Crypt__Hash__return:", "md5crypt (1000 rounds, IncrementalHash/OpenSSL)"),
+    ("Md5Crypt__Hash__return:", "md5crypt (1000 rounds, managed MD5)"),
     ("pam_sm_authenticate__return:", "back to the shim"),
     ("sched:sched_process_exit", "pam_end, exit (runtime threads torn down by exit)"),
 ]
