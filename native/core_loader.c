@@ -9,8 +9,8 @@
  *   the runtime was started by an ancestor of this process, the request goes to a freshly
  *   exec'd helper instead (helper_client.c). getpid() comes from libc, never from the runtime.
  * - The runtime sets SIGPIPE to SIG_IGN when it starts; the host's disposition is restored.
- * - While the runtime starts, OpenSSL is loaded on a short-lived thread (openssl_warmup.c); the
- *   call that loaded the core joins it before returning to the host.
+ * - Once the runtime has started, OpenSSL is loaded on a short-lived thread (openssl_warmup.c)
+ *   while the request runs; the call that loaded the core joins it before returning to the host.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>

@@ -1,13 +1,13 @@
 /*
- * openssl_warmup.c - loads and initialises OpenSSL on a short-lived thread while the core's
- * runtime starts, so that a cold login (one process, one login: pamtester, su, a saslauthd -n 0
- * child) does not wait for it later.
+ * openssl_warmup.c - loads and initialises OpenSSL on a short-lived thread while the core parses
+ * options and connects, so that a cold login (one process, one login: pamtester, su, a
+ * saslauthd -n 0 child) does not wait for it later.
  *
  * Why: MySQL's native-password handshake needs SHA-1, which .NET takes from OpenSSL. The first
  * use loads libssl/libcrypto, reads openssl.cnf and activates the default provider: about 4 ms
  * of a 14 ms cold login (build/bench.md), and it came after runtime start, option parsing and
- * the TCP connect, one after the other. Started right after the core is mapped, this thread
- * does that work on the other core in the meantime.
+ * the TCP connect, one after the other. Started right after the runtime has started (not
+ * before: see core_loader.c), this thread does that work on the other core in the meantime.
  *
  * What it does is exactly what .NET's crypto shim does on first use (dlopen "libssl.so.3",
  * OPENSSL_init_ssl with the same flags, see CryptoNative_EnsureOpenSslInitialized in
