@@ -129,6 +129,16 @@ rc badcrypt alice@example.test 'S3cret!' >/dev/null
 check_true "bad option is logged by name" bash -c "grep -q \"configuration error: option 'crypt': unknown crypt mode\" '$WORK/syslog'"
 check_true "unknown option is logged by name" bash -c "grep -q \"unknown option 'usercolum' ignored\" '$WORK/syslog'"
 check_true "DB failure names the cause" bash -c "grep -q 'database unavailable: cannot connect to 127.0.0.1:$MDB_PORT: Access denied' '$WORK/syslog'"
+# Fail-over: nothing listens on DEAD_PORT; the login succeeds on the next server and one warning
+# names the server that failed.
+DEAD_PORT=$(mdb_free_port)
+service failover "${SEED/host=127.0.0.1:$MDB_PORT/host=127.0.0.1:$DEAD_PORT,127.0.0.1:$MDB_PORT}"
+syslog_mark
+check "first server refuses, the second answers" $PAM_SUCCESS "$(rc failover alice@example.test 'S3cret!')"
+since=$(syslog_since)
+check "the failed server is named in one warning line" 1 \
+  "$(grep -c "cannot connect to 127.0.0.1:$DEAD_PORT: .*; trying 127.0.0.1:$MDB_PORT" <<<"$since")"
+check "and that is the only line" 1 "$(grep -c 'pam_mysql_net' <<<"$since")"
 
 echo "# host safety"
 CYCLES=${PMN_CYCLES:-10000}

@@ -14,9 +14,9 @@ namespace PamMySqlNet.Auth;
 public static class ModuleEntry
 {
     /// <summary>Makes the user store; tests may pass their own.</summary>
-    public delegate IUserStore StoreFactory(ModuleSettings settings, QuerySet queries);
+    public delegate IUserStore StoreFactory(ModuleSettings settings, QuerySet queries, IModuleLog log);
 
-    public static readonly StoreFactory MySqlStore = (s, q) => new MySqlUserStore(s, q);
+    public static readonly StoreFactory MySqlStore = (s, q, log) => new MySqlUserStore(s, q, log);
 
     public static PamCode Run(ModuleRequest request, IPamConversation conversation, IModuleLog log,
         StoreFactory? storeFactory = null, IConfigSource? configSource = null)
@@ -63,7 +63,7 @@ public static class ModuleEntry
             return PamCode.ServiceErr;
         }
 
-        var store = storeFactory(settings, queries!);
+        var store = storeFactory(settings, queries!, log);
         return request.Operation switch
         {
             PamOperation.Authenticate => new AuthFlow(settings, store, log, request).Authenticate(conversation),

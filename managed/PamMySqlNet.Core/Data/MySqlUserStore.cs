@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using MySqlConnector;
+using PamMySqlNet.Logging;
 using PamMySqlNet.Options;
 using PamMySqlNet.Sql;
 
@@ -10,7 +11,10 @@ namespace PamMySqlNet.Data;
 /// <see cref="ServerHealth"/> gives (host_order, with recently failed servers last); connections
 /// come from MySqlConnector's per-process pool, so a long-lived host reuses them.
 /// </summary>
-public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : IUserStore
+/// <param name="log">Gets one warning line each time a server fails and the next one is tried
+/// (at most once per server and back-off period in a process: a backed-off server goes last).
+/// When the last server fails too, the caller reports that failure.</param>
+public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IModuleLog? log = null) : IUserStore
 {
     private readonly System.Net.Security.RemoteCertificateValidationCallback? _trust = TlsTrust.For(settings);
 
@@ -85,8 +89,12 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries) : 
         using var sigpipe = SigPipeGuard.Enter();
         var health = ServerHealth.Shared;
         string? lastError = null;
-        foreach (var endpoint in health.Order(settings.Hosts, settings.HostOrder))
+        var order = health.Order(settings.Hosts, settings.HostOrder);
+        for (int i = 0; i < order.Count; i++)
         {
+            var endpoint = order[i];
+            if (lastError is not null)
+                log?.Write(LogLevel.Warning, $"{lastError}; trying {endpoint} (the failed server goes last for {settings.FailoverBackoffSeconds} s)");
             for (int attempt = 1; ; attempt++)
             {
                 MySqlConnection? connection = null;

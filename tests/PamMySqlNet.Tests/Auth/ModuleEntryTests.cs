@@ -97,7 +97,7 @@ public class ModuleEntryTests
     {
         var log = new ListLog();
         var request = new ModuleRequest(op, flags, Args.Concat(extra).ToArray(), user, "smtp", "203.0.113.9");
-        var code = ModuleEntry.Run(request, handle, log, (_, _) => store);
+        var code = ModuleEntry.Run(request, handle, log, (_, _, _) => store);
         return (code, log);
     }
 
@@ -189,7 +189,7 @@ public class ModuleEntryTests
     {
         var conversation = new Conversation(typed, earlier);
         var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args.Concat(extra).ToArray(), "alice", null, null);
-        var code = ModuleEntry.Run(request, conversation, new ListLog(), (_, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
+        var code = ModuleEntry.Run(request, conversation, new ListLog(), (_, _, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
         return (code, conversation.Modes);
     }
 
@@ -255,7 +255,7 @@ public class ModuleEntryTests
 
         var local = new FixedStore(new(LookupStatus.Found, AliceHash));
         var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args.Concat(SqlLog).ToArray(), "alice", "login", null);
-        Assert.Equal(PamCode.Success, ModuleEntry.Run(request, new Conversation("S3cret!"), new ListLog(), (_, _) => local));
+        Assert.Equal(PamCode.Success, ModuleEntry.Run(request, new Conversation("S3cret!"), new ListLog(), (_, _, _) => local));
         Assert.Equal(("AUTHENTICATION SUCCESS", "(unknown)"), (local.Rows.Single().Message, local.Rows.Single().RHost));
     }
 
@@ -272,11 +272,11 @@ public class ModuleEntryTests
     {
         var conversation = new Conversation("wrong");
         var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args, "alice", null, null);
-        ModuleEntry.Run(request, conversation, new ListLog(), (_, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
+        ModuleEntry.Run(request, conversation, new ListLog(), (_, _, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
         Assert.Equal(2_000_000, conversation.Delay);
         conversation = new Conversation("wrong");
         ModuleEntry.Run(request with { Args = Args.Append("nodelay").ToArray() }, conversation, new ListLog(),
-            (_, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
+            (_, _, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
         Assert.Null(conversation.Delay);
     }
 

@@ -98,7 +98,7 @@ public class ParserPropertyTests
             var input = new MemoryStream(bytes);
             var output = new MemoryStream();
             // Whatever arrives, the session answers with a result frame and never throws.
-            int code = new HelperSession(input, output).Run((_, _) => new FailingStore());
+            int code = new HelperSession(input, output).Run((_, _, _) => new FailingStore());
             Assert.True(code >= 0);
             Assert.Equal(HelperProtocol.Result, output.ToArray()[^9]);
         }, iter: Iterations);
