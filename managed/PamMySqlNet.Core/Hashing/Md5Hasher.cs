@@ -11,12 +11,16 @@ namespace PamMySqlNet.Hashing;
 /// <see cref="System.Security.Cryptography.MD5"/> for bulk data.
 /// </summary>
 [SkipLocalsInit]
-internal unsafe struct Md5Hasher : IBlockHasher<Md5Hasher>
+internal unsafe struct Md5Hasher : IBlockHasher<Md5Hasher>, IBlockFunction
 {
     private uint _a, _b, _c, _d;
     private ulong _total;
     private int _n;
     private fixed byte _buf[64];
+
+    private const int BlockSize = 64;
+    private const int LengthBytes = 8;
+    private const bool BigEndianLength = false;
 
     public static Md5Hasher Create()
     {
@@ -35,52 +39,15 @@ internal unsafe struct Md5Hasher : IBlockHasher<Md5Hasher>
 
     public void Append(ReadOnlySpan<byte> data)
     {
-        _total += (ulong)data.Length;
         fixed (byte* buf = _buf)
-        fixed (byte* src = data)
-        {
-            byte* p = src;
-            int left = data.Length;
-            if (_n > 0)
-            {
-                int take = Math.Min(64 - _n, left);
-                Buffer.MemoryCopy(p, buf + _n, 64 - _n, take);
-                _n += take;
-                p += take;
-                left -= take;
-                if (_n < 64)
-                    return;
-                Compress(buf);
-                _n = 0;
-            }
-            for (; left >= 64; left -= 64, p += 64)
-                Compress(p);
-            if (left > 0)
-            {
-                Buffer.MemoryCopy(p, buf, 64, left);
-                _n = left;
-            }
-        }
+            MessageBlocks.Append(ref this, buf, BlockSize, ref _n, ref _total, data);
     }
 
     /// <summary>Writes the 16-byte digest and wipes the state.</summary>
     public void Finish(Span<byte> digest)
     {
         fixed (byte* buf = _buf)
-        {
-            ulong bits = _total << 3;
-            buf[_n++] = 0x80;
-            if (_n > 56)
-            {
-                new Span<byte>(buf + _n, 64 - _n).Clear();
-                Compress(buf);
-                _n = 0;
-            }
-            new Span<byte>(buf + _n, 56 - _n).Clear();
-        BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(buf + 56, 8), bits);
-            Compress(buf);
-            new Span<byte>(buf, 64).Clear();
-        }
+            MessageBlocks.Finish(ref this, buf, BlockSize, LengthBytes, BigEndianLength, _n, _total);
         WriteDigest(digest);
         this = default;
     }
@@ -94,16 +61,10 @@ internal unsafe struct Md5Hasher : IBlockHasher<Md5Hasher>
     }
 
     /// <summary>How many bytes a message of <paramref name="length"/> bytes takes once padded.</summary>
-    public static int PaddedLength(int length) => (length + 8 + 1 + 63) & ~63;
+    public static int PaddedLength(int length) => MessageBlocks.PaddedLength(length, BlockSize, LengthBytes);
 
     /// <summary>Writes the padding of a <paramref name="length"/>-byte message into buf[length..PaddedLength(length)].</summary>
-    public static void Pad(Span<byte> buf, int length)
-    {
-        int total = PaddedLength(length);
-        buf[length] = 0x80;
-        buf[(length + 1)..(total - 8)].Clear();
-        BinaryPrimitives.WriteUInt64LittleEndian(buf[(total - 8)..], (ulong)length << 3);
-    }
+    public static void Pad(Span<byte> buf, int length) => MessageBlocks.Pad(buf, length, BlockSize, LengthBytes, BigEndianLength);
 
     /// <summary>
     /// The digest of a message already laid out with its padding (see <see cref="Pad"/>): no
@@ -116,7 +77,7 @@ internal unsafe struct Md5Hasher : IBlockHasher<Md5Hasher>
         h.Init();
         fixed (byte* p = padded)
         {
-            for (int i = 0; i < padded.Length; i += 64)
+            for (int i = 0; i < padded.Length; i += BlockSize)
                 h.Compress(p + i);
         }
         h.WriteDigest(digest);
@@ -132,6 +93,8 @@ internal unsafe struct Md5Hasher : IBlockHasher<Md5Hasher>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Step(uint a, uint f, uint x, uint k, int s, uint b) => BitOperations.RotateLeft(a + x + k + f, s) + b;
+
+    void IBlockFunction.Compress(byte* block) => Compress(block);
 
     private void Compress(byte* block)
     {

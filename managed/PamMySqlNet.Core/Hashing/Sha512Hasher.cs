@@ -11,12 +11,16 @@ namespace PamMySqlNet.Hashing;
 /// Messages are limited to 2^61 bytes (the length field's high half is always zero).
 /// </summary>
 [SkipLocalsInit]
-internal unsafe struct Sha512Hasher : IBlockHasher<Sha512Hasher>
+internal unsafe struct Sha512Hasher : IBlockHasher<Sha512Hasher>, IBlockFunction
 {
     private ulong _h0, _h1, _h2, _h3, _h4, _h5, _h6, _h7;
     private ulong _total;
     private int _n;
     private fixed byte _buf[128];
+
+    private const int BlockSize = 128;
+    private const int LengthBytes = 16;
+    private const bool BigEndianLength = true;
 
     private static ReadOnlySpan<ulong> K =>
     [
@@ -59,52 +63,15 @@ internal unsafe struct Sha512Hasher : IBlockHasher<Sha512Hasher>
 
     public void Append(ReadOnlySpan<byte> data)
     {
-        _total += (ulong)data.Length;
         fixed (byte* buf = _buf)
-        fixed (byte* src = data)
-        {
-            byte* p = src;
-            int left = data.Length;
-            if (_n > 0)
-            {
-                int take = Math.Min(128 - _n, left);
-                Buffer.MemoryCopy(p, buf + _n, 128 - _n, take);
-                _n += take;
-                p += take;
-                left -= take;
-                if (_n < 128)
-                    return;
-                Compress(buf);
-                _n = 0;
-            }
-            for (; left >= 128; left -= 128, p += 128)
-                Compress(p);
-            if (left > 0)
-            {
-                Buffer.MemoryCopy(p, buf, 128, left);
-                _n = left;
-            }
-        }
+            MessageBlocks.Append(ref this, buf, BlockSize, ref _n, ref _total, data);
     }
 
     /// <summary>Writes the 64-byte digest and wipes the state.</summary>
     public void Finish(Span<byte> digest)
     {
         fixed (byte* buf = _buf)
-        {
-            ulong bits = _total << 3;
-            buf[_n++] = 0x80;
-            if (_n > 112)
-            {
-                new Span<byte>(buf + _n, 128 - _n).Clear();
-                Compress(buf);
-                _n = 0;
-            }
-            new Span<byte>(buf + _n, 120 - _n).Clear();
-        BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(buf + 120, 8), bits);
-            Compress(buf);
-            new Span<byte>(buf, 128).Clear();
-        }
+            MessageBlocks.Finish(ref this, buf, BlockSize, LengthBytes, BigEndianLength, _n, _total);
         WriteDigest(digest);
         this = default;
     }
@@ -122,16 +89,10 @@ internal unsafe struct Sha512Hasher : IBlockHasher<Sha512Hasher>
     }
 
     /// <summary>How many bytes a message of <paramref name="length"/> bytes takes once padded.</summary>
-    public static int PaddedLength(int length) => (length + 16 + 1 + 127) & ~127;
+    public static int PaddedLength(int length) => MessageBlocks.PaddedLength(length, BlockSize, LengthBytes);
 
     /// <summary>Writes the padding of a <paramref name="length"/>-byte message into buf[length..PaddedLength(length)].</summary>
-    public static void Pad(Span<byte> buf, int length)
-    {
-        int total = PaddedLength(length);
-        buf[length] = 0x80;
-        buf[(length + 1)..(total - 8)].Clear();
-        BinaryPrimitives.WriteUInt64BigEndian(buf[(total - 8)..], (ulong)length << 3);
-    }
+    public static void Pad(Span<byte> buf, int length) => MessageBlocks.Pad(buf, length, BlockSize, LengthBytes, BigEndianLength);
 
     /// <summary>
     /// The digest of a message already laid out with its padding (see <see cref="Pad"/>): no
@@ -144,7 +105,7 @@ internal unsafe struct Sha512Hasher : IBlockHasher<Sha512Hasher>
         h.Init();
         fixed (byte* p = padded)
         {
-            for (int i = 0; i < padded.Length; i += 128)
+            for (int i = 0; i < padded.Length; i += BlockSize)
                 h.Compress(p + i);
         }
         h.WriteDigest(digest);
@@ -168,6 +129,8 @@ internal unsafe struct Sha512Hasher : IBlockHasher<Sha512Hasher>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Maj(ulong x, ulong y, ulong z) => (x & y) | (z & (x | y));
+
+    void IBlockFunction.Compress(byte* block) => Compress(block);
 
     private void Compress(byte* block)
     {
