@@ -11,6 +11,9 @@
  * - The runtime sets SIGPIPE to SIG_IGN when it starts; the host's disposition is restored.
  * - Once the runtime has started, OpenSSL is loaded on a short-lived thread (openssl_warmup.c)
  *   while the request runs; the call that loaded the core joins it before returning to the host.
+ * - Where the runtime must not run in the host (host_route.c), requests go to the helper:
+ *   setuid/setgid processes (the caller's environment steers the runtime) and processes whose
+ *   address-space cap leaves less room than the runtime needs (it would abort the host).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -30,6 +33,7 @@
 
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 static pmn_handle_fn core_handle;  /* set once, under load_lock */
+static int core_refused;           /* the core is not loaded into this process; under load_lock */
 static pid_t core_pid;             /* the process that started the runtime; atomic access */
 
 static void lock_before_fork(void) { pthread_mutex_lock(&load_lock); }
@@ -94,8 +98,27 @@ static int call_helper(pam_handle_t *pamh, const pmn_request *request)
     return pmn_helper_call(pamh, path, request);
 }
 
+/* Before the first load: 1 if the runtime may start in this process (else the helper is used). */
+static int runtime_fits(pam_handle_t *pamh)
+{
+    pmn_room room;
+    int known = pmn_host_room(&room) == 0;
+    if (!room.capped)
+        return 1;
+    if (known && room.left_mib >= PMN_RUNTIME_ROOM_MIB)
+        return 1;
+    /* Once per process: the decision is kept (core_refused). */
+    pam_syslog(pamh, LOG_INFO,
+               "address space limit %lu MiB leaves %s%lu MiB, the runtime needs %lu: using the helper process",
+               room.limit_mib, known ? "" : "at most ", room.left_mib, PMN_RUNTIME_ROOM_MIB);
+    return 0;
+}
+
 int pmn_core_call(pam_handle_t *pamh, const pmn_request *request)
 {
+    /* Checked on every call: a process can gain or drop privileges between calls. */
+    if (pmn_host_is_secure())
+        return call_helper(pamh, request);
     pid_t started_by = __atomic_load_n(&core_pid, __ATOMIC_ACQUIRE);
     if (started_by != 0 && started_by != getpid())
         return call_helper(pamh, request);
@@ -103,6 +126,14 @@ int pmn_core_call(pam_handle_t *pamh, const pmn_request *request)
     pthread_t warmup = 0;
     int warming = 0;
     pthread_mutex_lock(&load_lock);
+    if (core_handle == NULL && !core_refused && !runtime_fits(pamh))
+        core_refused = 1;
+    if (core_refused) {
+        pthread_mutex_unlock(&load_lock);
+        return call_helper(pamh, request);
+    }
+    if (core_handle == NULL)
+        pmn_host_share_malloc_arena();
     int loaded = core_handle != NULL || load_core(pamh, &warmup, &warming) == 0;
     pmn_handle_fn handle = core_handle;
     pthread_mutex_unlock(&load_lock);

@@ -19,7 +19,11 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <time.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <security/pam_ext.h>
 
@@ -28,6 +32,8 @@
 /* Longest silence we accept from the helper: above the largest connect + query timeouts. */
 #define HELPER_IDLE_MS 130000
 #define MAX_FRAME (1u << 20)
+/* How long a helper that has answered may take to exit before it is killed. */
+#define REAP_MS 2000
 
 struct buf {
     unsigned char *data;
@@ -220,25 +226,105 @@ static void relay_log(const pmn_request *r, const unsigned char *payload, uint32
         r->callbacks->log(r->callbacks->ctx, get_int(payload), (const char *)payload + 8);
 }
 
+/* In the child: fd 0 and 1 become the socket, fd 2 /dev/null, nothing else stays open.
+ * The socket is first moved above 2, so dup2 never meets itself (a host with fd 0-2 closed hands
+ * out the socket as fd 0 or 1, and dup2 onto the same number would keep its close-on-exec flag). */
+static int child_fds(int fd)
+{
+    int high = fcntl(fd, F_DUPFD, 3);
+    int null = open("/dev/null", O_RDWR);
+    if (high < 0 || null < 0 || dup2(high, 0) < 0 || dup2(high, 1) < 0 || dup2(null, 2) < 0)
+        return -1;
+    if (close_range(3, ~0u, 0) != 0) {
+        /* Older kernels: close them one by one. */
+        long max = sysconf(_SC_OPEN_MAX);
+        for (long i = 3; i < (max > 0 && max < 65536 ? max : 65536); i++)
+            close((int)i);
+    }
+    return 0;
+}
+
+/* What the host leaves to its children that must not reach the helper: signal handlers and
+ * ignored signals, the signal mask, the working directory, the umask, core dumps. */
+static void child_state(void)
+{
+    struct sigaction dfl = { .sa_handler = SIG_DFL };
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    umask(077);
+    if (chdir("/") != 0)
+        _exit(127);
+    struct rlimit no_core = { 0, 0 };
+    setrlimit(RLIMIT_CORE, &no_core);
+}
+
 static pid_t start_helper(const char *path, int fd)
 {
     char *const argv[] = { (char *)"pam-mysql-net", (char *)"pam-helper", NULL };
-    char *const envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+    /* A fixed environment: nothing of the host's reaches the helper's runtime. */
+    char *const envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *)"MALLOC_ARENA_MAX=1", NULL };
     pid_t pid = fork();
     if (pid != 0)
         return pid;
     /* Child: only async-signal-safe calls until execve. */
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    struct sigaction dfl = { .sa_handler = SIG_DFL };
-    sigaction(SIGPIPE, &dfl, NULL);
-    int null = open("/dev/null", O_RDWR);
-    if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || null < 0 || dup2(null, 2) < 0)
+    child_state();
+    if (child_fds(fd) != 0)
         _exit(127);
-    close_range(3, ~0u, 0);
     execve(path, argv, envp);
     _exit(127);
+}
+
+/* A descriptor for the child, so that killing it can never hit a reused pid (-1 if unsupported). */
+static int open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    return -1;
+#endif
+}
+
+static void kill_child(pid_t pid, int pidfd)
+{
+#ifdef SYS_pidfd_send_signal
+    if (pidfd >= 0) {
+        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        return;
+    }
+#endif
+    /* No pidfd: only while the child is certainly not reaped yet (WNOWAIT leaves it a zombie). */
+    siginfo_t info = { 0 };
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0)
+        kill(pid, SIGKILL);
+}
+
+/* Reaps the child, waiting at most REAP_MS for it to exit (it exits right after its answer);
+ * a child still running then is killed. ECHILD: the host's own SIGCHLD handler reaped it. */
+static void reap_child(pid_t pid, int pidfd)
+{
+    for (int waited = 0;; waited += 10) {
+        pid_t r = waitpid(pid, NULL, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return;
+        if (waited >= REAP_MS) {
+            kill_child(pid, pidfd);
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+            return;
+        }
+        if (pidfd >= 0) {
+            struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+            (void)poll(&pfd, 1, 10);
+        } else {
+            struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
+            nanosleep(&ten_ms, NULL);
+        }
+    }
 }
 
 int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_request *request)
@@ -255,6 +341,7 @@ int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_reque
         pam_syslog(pamh, LOG_ERR, "cannot start the helper: %m");
         return PAM_SERVICE_ERR;
     }
+    int pidfd = open_pidfd(pid);
 
     int result = -1;
     struct buf req = { 0 };
@@ -285,12 +372,12 @@ int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_reque
     buf_wipe(&req);
     close(sv[0]);
     if (result < 0) {
-        kill(pid, SIGKILL);
+        kill_child(pid, pidfd);
         pam_syslog(pamh, LOG_ERR, "the helper %s failed to answer", helper_path);
         result = PAM_SERVICE_ERR;
     }
-    /* Reap it unless the host's own SIGCHLD handler already did (ECHILD). */
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-        ;
+    reap_child(pid, pidfd);
+    if (pidfd >= 0)
+        close(pidfd);
     return result;
 }

@@ -34,6 +34,9 @@
 #define INIT_NO_ATEXIT 0x00080000ULL
 #define INIT_LOAD_SSL_STRINGS 0x00200000ULL
 
+/* OpenSSL's initialisation (config file parsing included) needs well under 64 KiB here. */
+#define PMN_WARMUP_STACK (256u * 1024u)
+
 typedef int (*init_ssl_fn)(uint64_t opts, const void *settings);
 typedef const void *(*evp_md_fn)(void);
 typedef int (*evp_digest_fn)(const void *data, size_t count, unsigned char *md, unsigned int *size,
@@ -68,7 +71,14 @@ int pmn_openssl_warmup_start(pthread_t *thread)
     /* The new thread inherits this mask: no host signal is ever delivered to it. */
     if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
         return 0;
-    int started = pthread_create(thread, NULL, warm_openssl, NULL) == 0;
+    /* A small stack: glibc keeps a joined thread's stack cached, and in the host's address space. */
+    pthread_attr_t attr;
+    int started = 0;
+    if (pthread_attr_init(&attr) == 0) {
+        if (pthread_attr_setstacksize(&attr, PMN_WARMUP_STACK) == 0)
+            started = pthread_create(thread, &attr, warm_openssl, NULL) == 0;
+        pthread_attr_destroy(&attr);
+    }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return started;
 }

@@ -15,6 +15,18 @@ int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_reque
 int pmn_find_file(const char *name, char *out, size_t size);
 int pmn_file_is_trusted(pam_handle_t *pamh, const char *path);
 
+/* host_route.c: what kind of host this is, decided before the runtime starts. */
+typedef struct pmn_room {
+    int capped;               /* RLIMIT_AS or RLIMIT_DATA is set */
+    unsigned long limit_mib;  /* the tighter cap */
+    unsigned long left_mib;   /* what is left under it now */
+} pmn_room;
+/* Address space the in-process runtime needs under a cap (measured ~60 MiB, see README Design). */
+#define PMN_RUNTIME_ROOM_MIB 96ul
+int pmn_host_is_secure(void);
+int pmn_host_room(pmn_room *room);
+void pmn_host_share_malloc_arena(void);
+
 /* openssl_warmup.c: loads OpenSSL on a new thread (to be joined); 1 if one was started. */
 #include <pthread.h>
 int pmn_openssl_warmup_start(pthread_t *thread);

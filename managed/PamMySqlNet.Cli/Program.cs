@@ -38,7 +38,13 @@ public static class Program
     {
         // Exactly as before: the shim (native/helper_client.c) runs "pam-mysql-net pam-helper".
         if (args.Length == 1 && args[0] == "pam-helper")
+        {
+            // The helper often runs under the host's address-space cap (Dovecot, vsftpd): the
+            // runtime's threads share the main malloc arena instead of reserving 64 MiB each. The
+            // shim also sets MALLOC_ARENA_MAX=1, which glibc ignores in setuid-started helpers.
+            Interop.LibCMalloc.MallOpt(Interop.LibCMalloc.ArenaMax, 1);
             return RunHelper();
+        }
         return Dispatch(args, CliContext.FromConsole());
     }
 
