@@ -87,6 +87,9 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
     {
         // A server killed mid-query must not SIGPIPE the host (see SigPipeGuard).
         using var sigpipe = SigPipeGuard.Enter();
+        // Before the first handshake: an unusable OpenSSL would make .NET abort the host process.
+        if (Interop.OpenSslCheck.Problem() is { } crypto)
+            return failure(WriteStatus.Unavailable, crypto);
         var health = ServerHealth.Shared;
         string? lastError = null;
         var order = health.Order(settings.Hosts, settings.HostOrder);
