@@ -1,9 +1,10 @@
 /*
  * memhost - memory a PAM module adds to its host: reads VmRSS and VmSize from /proc/self/status
- * before pam_start, after the first pam_authenticate, and after pam_end; the service file comes
- * from a private directory (pam_start_confdir), the password answers every prompt.
+ * before pam_start, after the last of N logins (pam_start, pam_authenticate twice, pam_end; N = 1
+ * unless given), and after its pam_end; the service file comes from a private directory
+ * (pam_start_confdir), the password answers every prompt.
  *
- *   memhost CONFDIR SERVICE USER PASSWORD
+ *   memhost CONFDIR SERVICE USER PASSWORD [N]
  *
  * Prints: rc=.. before_rss_kb=.. before_vmsize_kb=.. auth_rss_kb=.. auth_vmsize_kb=..
  *         end_rss_kb=.. end_vmsize_kb=.. threads_after=..

@@ -134,6 +134,7 @@ static int check(const char *what, int got, int expect)
 
 static int do_cycles(long n, int expect)
 {
+    print_counts("before first cycle");
     int bad = check("cycle 1", run_once(password, 0), expect);
     print_counts("after first cycle");
     /* Warm-up: N/10 cycles and at least 7 s, so that everything started lazily is running before

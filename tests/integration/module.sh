@@ -153,7 +153,18 @@ check_true "thread count flat after warm-up ($warm_threads -> $last_threads)" \
 check "fd count flat after warm-up" "$(count 'after warm-up' fds)" "$(count 'after last cycle' fds)"
 rss_growth=$(( $(count 'after last cycle' rss_kb) - $(count 'after warm-up' rss_kb) ))
 check_true "RSS growth after warm-up under 4 MB (${rss_growth} kB)" test "$rss_growth" -lt 4096
-grep 'after' "$WORK/cycles.log"
+grep -E 'before|after' "$WORK/cycles.log"
+# What the module costs its host (README, Design): against the host before its first login.
+# Threads: the runtime's finalizer, timer and socket-poller threads, plus the thread pool's gate
+# and its one worker: the driver arms a connect-timeout timer at every open, and when it expires
+# (after connect_timeout, 1 s here) the thread pool runs it; the worker leaves after 1 s idle.
+vm_added=$(( $(count 'after last cycle' vmsize_kb) - $(count 'before first cycle' vmsize_kb) ))
+rss_added=$(( $(count 'after last cycle' rss_kb) - $(count 'before first cycle' rss_kb) ))
+threads_added=$(( $(count 'after last cycle' threads) - $(count 'before first cycle' threads) ))
+check_note "added to the host after $CYCLES logins: VmSize ${vm_added} kB, RSS ${rss_added} kB, threads ${threads_added}"
+check_true "address space added at most 64 MiB (${vm_added} kB)" test "$vm_added" -le 65536
+check_true "RSS added at most 16 MiB (${rss_added} kB)" test "$rss_added" -le 16384
+check_true "threads added at most 5 (${threads_added})" test "$threads_added" -le 5
 timeout 60 "$HOST" "$WORK/pam.d" smtp alice@example.test 'S3cret!' 0 fork 3 >"$WORK/fork.log" 2>&1
 check "fork after first use: child, grandchildren and parent all answer" 0 "$?"
 check "every generation authenticated" 7 "$(grep -c '^auth.*rc=0' "$WORK/fork.log")"
@@ -185,6 +196,34 @@ echo 'S3cret!' | pamtester "$ETC_SERVICE" alice@example.test authenticate acct_m
 check "pamtester: good password" 0 "$?"
 echo 'nope' | pamtester "$ETC_SERVICE" alice@example.test authenticate >"$WORK/pt.log" 2>&1
 check "pamtester: wrong password refused" 1 "$?"
+
+echo "# hosts that cap their address space (Dovecot's auth-worker, vsftpd)"
+# exit status of one pamtester login under an RLIMIT_AS of $1 bytes (stdin: the password)
+capped() { prlimit --as="$1" pamtester "$ETC_SERVICE" "$2" authenticate >/dev/null 2>&1; echo $?; }
+ok=0 crashed=0 wrong=0
+for i in $(seq 1 200); do
+  r=$(echo 'S3cret!' | capped 134217728 alice@example.test)
+  if [ "$r" = 0 ]; then ok=$((ok + 1)); elif [ "$r" -ge 128 ]; then crashed=$((crashed + 1)); else wrong=$((wrong + 1)); fi
+done
+check "128 MiB cap: 200 logins accepted, none refused or crashed" "200 0 0" "$ok $wrong $crashed"
+check "128 MiB cap: wrong password refused" 1 "$(echo nope | capped 134217728 alice@example.test)"
+check "128 MiB cap: unknown user refused" 1 "$(echo x | capped 134217728 nobody@example.test)"
+syslog_mark
+check "64 MiB cap: too little room for the runtime, the helper answers" 0 "$(echo 'S3cret!' | capped 67108864 alice@example.test)"
+check_true "and says so in one line" bash -c "grep -q 'address space limit 64 MiB leaves .* using the helper process' <<<\"\$1\"" _ "$(syslog_since)"
+check "64 MiB cap: wrong password refused by the helper" 1 "$(echo nope | capped 67108864 alice@example.test)"
+r=$(echo 'S3cret!' | capped 25165824 alice@example.test)
+check "24 MiB cap: no room even for the helper, refused, the host lives" 1 "$r"
+
+echo "# an OpenSSL .NET cannot use: refused with a log line, never an abort of the host"
+# A private mount namespace in which libssl.so.3 is an empty file (a broken installation).
+LIBSSL=$(ldconfig -p | sed -n 's/.*libssl.so.3 (libc6,x86-64) => //p' | head -n 1)
+syslog_mark
+out=$(unshare --mount --propagation private bash -c 'mount --bind /dev/null "$1" && shift && "$@"' _ \
+  "$LIBSSL" "$HOST" "$WORK/pam.d" smtp alice@example.test 'S3cret!' -1 auth 2>&1)
+check "no usable libssl: PAM_AUTHINFO_UNAVAIL and the host exits normally" "rc=$PAM_AUTHINFO_UNAVAIL" \
+  "$(sed -n 's/.*\(rc=[0-9-]*\).*/\1/p' <<<"$out" | head -n 1)"
+check_true "the log line names the cause" bash -c "grep -q 'cannot use OpenSSL: no libssl.so.3' <<<\"\$1\"" _ "$(syslog_since)"
 
 echo "# a frozen and a stopped database"
 service fast "$SEED" connect_timeout=2
