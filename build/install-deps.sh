@@ -7,11 +7,13 @@ PACKAGES=(
   mariadb-server mariadb-client                       # throwaway test databases
   pamtester libpam-modules                            # drive PAM stacks
   sasl2-bin libsasl2-modules                          # saslauthd, testsaslauthd
-  postfix swaks                                       # the end-to-end SMTP AUTH test
+  postfix swaks libnet-ssleay-perl                    # the end-to-end SMTP AUTH test (swaks's STARTTLS
+                                                      # needs Net::SSLeay, only a Recommends of swaks)
   man-db mandoc groff-base dpkg-dev                   # man page checks, package build
   openssl whois python3 procps util-linux             # reference hashes, syslog capture, unshare
   apache2-utils dovecot-core php-cli argon2           # more reference hash tools (htpasswd, doveadm pw, ...)
   libpam-mysql                                        # the C pam_mysql.so, for the differential suite
+  dovecot-imapd vsftpd openssh-server sshpass         # real PAM hosts (tests/integration/services.sh)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

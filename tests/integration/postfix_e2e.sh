@@ -48,6 +48,9 @@ install_prerequisites() {
 setup() {
   harness_begin e2e stop_all
   install_prerequisites || harness_fatal "could not install prerequisites"
+  # swaks speaks STARTTLS only with Net::SSLeay (libnet-ssleay-perl, a mere Recommends of swaks).
+  swaks --support 2>&1 | grep -q '=== TLS supported' ||
+    harness_fatal "swaks has no TLS support: install libnet-ssleay-perl (build/install-deps.sh does)"
   mdb_start "$WORK/db" && mdb_seed_mailbox && mdb_add_user "$USER_NAME" "$GOOD_PW" ||
     harness_fatal "MariaDB did not start"
   sasl_write_pam_service "$PMN_MODULE" 127.0.0.1 "$MDB_PORT"

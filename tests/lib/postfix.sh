@@ -4,7 +4,8 @@
 # root, -c needs no alternate_config_directories entry; that list only guards the set-gid
 # postdrop/postqueue) and stopped by PID. Source this file; every function is prefixed pf_.
 #
-#   pf_ensure_installed               -> installs postfix, swaks, openssl, libsasl2-modules if missing
+#   pf_ensure_installed               -> installs postfix, swaks (with Net::SSLeay), openssl,
+#                                        libsasl2-modules if missing
 #                                        (needs tests/lib/pkg.sh)
 #   pf_render TEMPLATE OUT KEY=VAL... -> copies TEMPLATE to OUT replacing each @KEY@ with VAL
 #   pf_make_cert DIR                  -> self-signed cert for STARTTLS; sets PF_CERT PF_KEY
@@ -20,6 +21,7 @@
 pf_ensure_installed() {
   pkg_need postfix postfix
   pkg_need swaks swaks
+  pkg_need /usr/lib/x86_64-linux-gnu/perl5/5.36/Net/SSLeay.pm libnet-ssleay-perl   # swaks STARTTLS
   pkg_need openssl openssl
   pkg_need /usr/lib/x86_64-linux-gnu/sasl2/libplain.so libsasl2-modules
   pkg_install_needed
