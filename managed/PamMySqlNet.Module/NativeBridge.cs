@@ -12,7 +12,7 @@ internal sealed unsafe class CallbackLog(NativeCallbacks* callbacks) : IModuleLo
     {
         if (callbacks->Log == null)
             return;
-        byte[] buffer = NativeStrings.ToCString(message);
+        byte[] buffer = NativeStrings.ToCString(LogText.Printable(message));
         fixed (byte* p = buffer)
             callbacks->Log(callbacks->Context, (int)level, p);
     }

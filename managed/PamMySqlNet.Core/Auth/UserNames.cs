@@ -19,24 +19,20 @@ public static class UserNames
                 return "user name holds a control character";
             if (c == '\uFFFD')
                 return "user name is not valid UTF-8";
+            // Line/paragraph separators and bidi controls: never part of a login, only of a
+            // forged log line or a name that reads differently from what it is.
+            var category = char.GetUnicodeCategory(c);
+            if (category is System.Globalization.UnicodeCategory.LineSeparator
+                or System.Globalization.UnicodeCategory.ParagraphSeparator || IsBidiControl(c))
+                return "user name holds a line separator or a bidi control character";
         }
         return null;
     }
 
-    /// <summary>A user name made safe for one log line: control characters escaped, length capped.</summary>
-    public static string ForLog(string name)
-    {
-        const int cap = 64;
-        var sb = new System.Text.StringBuilder();
-        foreach (char c in name.Length > cap ? name[..cap] : name)
-        {
-            if (char.IsControl(c) || c == '\uFFFD' || c == '"' || c == '\\')
-                sb.Append($"\\x{(int)c:x2}");
-            else
-                sb.Append(c);
-        }
-        if (name.Length > cap)
-            sb.Append($"...({name.Length} chars)");
-        return sb.ToString();
-    }
+    private static bool IsBidiControl(char c) =>
+        c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+
+    /// <summary>A user name made safe for one quoted log field: every non-printable character,
+    /// '"' and '\' escaped (Logging.LogText), length capped.</summary>
+    public static string ForLog(string name) => Logging.LogText.Printable(name, maxRunes: 64, escapeQuotes: true);
 }

@@ -238,6 +238,9 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
     {
         string text = e is MySqlException m ? $"{m.Message} (error {m.Number})" : e.Message;
         // TLS failures carry the useful part (untrusted root, name mismatch) one level down.
-        return e.InnerException is { } inner ? $"{text}: {inner.Message}" : text;
+        if (e.InnerException is { } inner)
+            text = $"{text}: {inner.Message}";
+        // Server error texts come from the other end of the wire: no line breaks or escapes.
+        return Logging.LogText.Printable(text, maxRunes: 300);
     }
 }

@@ -66,7 +66,8 @@ public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPa
     }
 
     public void Write(LogLevel level, string message) =>
-        HelperProtocol.WriteFrame(output, HelperProtocol.Log, new PayloadWriter().Int((int)level).String(message).Span);
+        HelperProtocol.WriteFrame(output, HelperProtocol.Log,
+            new PayloadWriter().Int((int)level).String(LogText.Printable(message)).Span);
 
     public PamCode GetAuthTok(AuthTokItem item, AuthTokMode mode, string prompt, out byte[]? password)
     {

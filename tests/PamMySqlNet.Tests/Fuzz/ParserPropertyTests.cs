@@ -88,7 +88,9 @@ public class ParserPropertyTests
             string shown = UserNames.ForLog(name);
             Assert.DoesNotContain('\n', shown);
             Assert.DoesNotContain('\0', shown);
-            Assert.True(shown.Length <= 64 * 4 + 24);
+            Assert.True(shown.Length <= 64 * 9 + 24);
+            foreach (var r in shown.EnumerateRunes())
+                Assert.False(PamMySqlNet.Logging.LogText.Unsafe(r));
         }, iter: Iterations);
 
     [Fact]
