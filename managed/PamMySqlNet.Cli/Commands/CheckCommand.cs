@@ -66,6 +66,14 @@ public static class CheckCommand
         var checkedHosts = new HashSet<string>();
         foreach (var (where, moduleArgs) in sets.DistinctBy(s => string.Join('\0', s.Args)))
             problems += CheckOne(where, moduleArgs, a.Value("--user"), checkedHosts, io);
+        // The DB password on a line of a file every local user can read (once per file).
+        if (a.Value("--service") is string exposed
+            && sets.Select(s => PamMySqlNet.Auth.PasswordExposure.Check(s.Args, exposed, a.Value("--pam-dir") ?? "/etc/pam.d"))
+                .FirstOrDefault(w => w is not null) is { } warning)
+        {
+            problems++;
+            io.Stdout.WriteLine($"  PROBLEM: {warning}");
+        }
         io.Stdout.WriteLine(problems == 0 ? "no problems found" : $"{problems} problem(s) found");
         return problems == 0 ? ExitCodes.Ok : ExitCodes.NoMatch;
     }

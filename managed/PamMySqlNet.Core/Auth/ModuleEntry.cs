@@ -63,6 +63,7 @@ public static class ModuleEntry
             return PamCode.ServiceErr;
         }
 
+        PasswordExposure.WarnOnce(request.Args, request.Service, log);
         var store = storeFactory(settings, queries!, log);
         return request.Operation switch
         {

@@ -1,0 +1,54 @@
+using PamMySqlNet.Auth;
+
+namespace PamMySqlNet.Tests.Auth;
+
+/// <summary>passwd= on a pam.d line that others can read is named, with the fix.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class PasswordExposureTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pmn-exposure").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private void Service(string name, UnixFileMode mode)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, "auth required pam_mysql_net.so passwd=x\n");
+        File.SetUnixFileMode(path, mode);
+    }
+
+    [Theory]
+    [InlineData("passwd=secret", true)]
+    [InlineData("[passwd=with space]", true)]
+    [InlineData("passwd=", false)]
+    [InlineData("config_file=/etc/pam_mysql_net.conf", false)]
+    [InlineData("passwdcolumn=password", false)]
+    public void PasswordArgumentsAreRecognised(string arg, bool expected) =>
+        Assert.Equal(expected, PasswordExposure.HasPasswordArgument(["user=postfix", arg]));
+
+    [Fact]
+    public void AWorldReadableServiceFileIsNamed()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        Service("smtp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        string? warning = PasswordExposure.Check(["passwd=secret"], "smtp", _dir);
+        Assert.NotNull(warning);
+        Assert.Contains(Path.Combine(_dir, "smtp"), warning);
+        Assert.Contains("0600", warning);
+        Assert.DoesNotContain("secret", warning);
+    }
+
+    [Fact]
+    public void APrivateFileOrNoPasswordIsNotNamed()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        Service("smtp", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Null(PasswordExposure.Check(["passwd=secret"], "smtp", _dir));
+        Service("imap", UnixFileMode.UserRead | UnixFileMode.OtherRead);
+        Assert.Null(PasswordExposure.Check(["config_file=/x"], "imap", _dir));
+        Assert.Null(PasswordExposure.Check(["passwd=secret"], "missing", _dir));
+        Assert.Null(PasswordExposure.Check(["passwd=secret"], "../etc/passwd", _dir));
+    }
+}
