@@ -46,23 +46,32 @@ static int converse(int n, const struct pam_message **msg, struct pam_response *
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: memhost CONFDIR SERVICE USER PASSWORD\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: memhost CONFDIR SERVICE USER PASSWORD [N]\n");
         return 2;
     }
-    long rss0 = status_field("VmRSS"), vm0 = status_field("VmSize");
+    long n = argc == 6 ? strtol(argv[5], NULL, 10) : 1;
+    long rss0 = status_field("VmRSS"), vm0 = status_field("VmSize"), threads0 = status_field("Threads");
     struct pam_conv conv = { converse, argv[4] };
-    pam_handle_t *pamh = NULL;
-    int rc = pam_start_confdir(argv[2], argv[3], &conv, argv[1], &pamh);
-    if (rc != PAM_SUCCESS) {
-        fprintf(stderr, "pam_start_confdir: %d\n", rc);
-        return 1;
+    long rss1 = 0, vm1 = 0, rss2 = 0, vm2 = 0;
+    int rc = PAM_SUCCESS;
+    for (long i = 0; i < n && rc == PAM_SUCCESS; i++) {
+        pam_handle_t *pamh = NULL;
+        rc = pam_start_confdir(argv[2], argv[3], &conv, argv[1], &pamh);
+        if (rc != PAM_SUCCESS) {
+            fprintf(stderr, "pam_start_confdir: %d\n", rc);
+            return 1;
+        }
+        rc = pam_authenticate(pamh, 0);
+        rc = pam_authenticate(pamh, 0);
+        rss1 = status_field("VmRSS");
+        vm1 = status_field("VmSize");
+        pam_end(pamh, rc);
+        rss2 = status_field("VmRSS");
+        vm2 = status_field("VmSize");
     }
-    rc = pam_authenticate(pamh, 0);
-    long rss1 = status_field("VmRSS"), vm1 = status_field("VmSize");
-    pam_end(pamh, rc);
-    long rss2 = status_field("VmRSS"), vm2 = status_field("VmSize");
-    printf("rc=%d before_rss_kb=%ld before_vmsize_kb=%ld auth_rss_kb=%ld auth_vmsize_kb=%ld end_rss_kb=%ld end_vmsize_kb=%ld threads_after=%ld\n",
-           rc, rss0, vm0, rss1, vm1, rss2, vm2, status_field("Threads"));
+    printf("rc=%d logins=%ld before_rss_kb=%ld before_vmsize_kb=%ld auth_rss_kb=%ld auth_vmsize_kb=%ld "
+           "end_rss_kb=%ld end_vmsize_kb=%ld threads_before=%ld threads_after=%ld\n",
+           rc, n, rss0, vm0, rss1, vm1, rss2, vm2, threads0, status_field("Threads"));
     return rc == PAM_SUCCESS ? 0 : 1;
 }
