@@ -40,6 +40,17 @@ check "the example config is a 0600 conffile" "600 yes" \
   "$(stat -c %a /etc/pam_mysql_net.conf) $(dpkg-query -W -f='${Conffiles}' pam-mysql-net | grep -q /etc/pam_mysql_net.conf && echo yes)"
 check_true "the core links no .NET runtime library" bash -c "! ldd /usr/lib/$ARCH/pam_mysql_net/pam_mysql_net_core.so | grep -qiE 'coreclr|hostfxr|dotnet'"
 
+echo "# the install prefix (security review I12)"
+# Without CMAKE_INSTALL_PREFIX the build installs below /usr, so the compiled-in PMN_LIBEXEC_DIR is
+# the package's; a prefix the user names is kept.
+cached() { sed -n "s|^$2:PATH=||p" "$1/CMakeCache.txt"; }
+cmake -S "$REPO" -B "$WORK/cfg-default" -DPMN_BUILD_TEST_HOSTS=OFF >/dev/null 2>&1
+check "a plain configure: prefix /usr, PMN_LIBEXEC_DIR /usr/lib/$ARCH/pam_mysql_net" \
+  "/usr /usr/lib/$ARCH/pam_mysql_net" "$(cached "$WORK/cfg-default" CMAKE_INSTALL_PREFIX) $(cached "$WORK/cfg-default" PMN_LIBEXEC_DIR)"
+cmake -S "$REPO" -B "$WORK/cfg-local" -DPMN_BUILD_TEST_HOSTS=OFF -DCMAKE_INSTALL_PREFIX=/usr/local >/dev/null 2>&1
+check "-DCMAKE_INSTALL_PREFIX=/usr/local is kept" "/usr/local /usr/local/lib/pam_mysql_net" \
+  "$(cached "$WORK/cfg-local" CMAKE_INSTALL_PREFIX) $(cached "$WORK/cfg-local" PMN_LIBEXEC_DIR)"
+
 echo "# man pages"
 for page in 8/pam_mysql_net 1/pam-mysql-net; do
   out=$(MANWIDTH=80 man --warnings -l "/usr/share/man/man${page}.$(basename "${page%%/*}").gz" 2>&1 >/dev/null)
@@ -67,6 +78,10 @@ echo 'S3cret!' | without_dotnet pamtester "$SERVICE" alice@example.test authenti
 check "pamtester: right password through the installed module" 0 "$?"
 echo 'wrong' | without_dotnet pamtester "$SERVICE" alice@example.test authenticate >"$WORK/pt.log" 2>&1
 check "pamtester: wrong password refused" 1 "$?"
+# Under a 64 MiB cap the runtime does not start in pamtester: the installed helper answers, run
+# from the descriptor the shim checked (its directory walk covers /usr/lib/$ARCH/pam_mysql_net).
+echo 'S3cret!' | without_dotnet prlimit --as=67108864 pamtester "$SERVICE" alice@example.test authenticate >"$WORK/pt.log" 2>&1
+check "pamtester: right password through the installed helper" 0 "$?"
 printf %s 'S3cret!' | without_dotnet pam-mysql-net verify "$(mdb_sql "SELECT password FROM postfix.mailbox")" >/dev/null 2>&1
 check "the installed CLI verifies a stored hash" 0 "$?"
 
