@@ -8,6 +8,8 @@
  *   its finalizer, timers and thread pool are gone, and pooled DB sockets would be shared). If
  *   the runtime was started by an ancestor of this process, the request goes to a freshly
  *   exec'd helper instead (helper_client.c). getpid() comes from libc, never from the runtime.
+ * - The core and the helper are opened and checked once (module_paths.c), then loaded or run from
+ *   that descriptor, never by their path again.
  * - The runtime sets SIGPIPE to SIG_IGN when it starts; the host's disposition is restored.
  * - Once the runtime has started, OpenSSL is loaded on a short-lived thread (openssl_warmup.c)
  *   while the request runs; the call that loaded the core joins it before returning to the host.
@@ -24,6 +26,8 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <security/pam_ext.h>
 
 #include "pmn_shim.h"
@@ -45,25 +49,42 @@ __attribute__((constructor)) static void register_fork_handlers(void)
     pthread_atfork(lock_before_fork, unlock_after_fork, unlock_after_fork);
 }
 
+/*
+ * dlopen of the descriptor pmn_open_trusted checked, through /proc/self/fd: the file loaded is the
+ * file checked, whatever happens to its path meanwhile. Without procfs there is no way to load a
+ * descriptor, so the core is refused rather than loaded by its path again.
+ */
+static void *open_core(pam_handle_t *pamh, int fd, const char *path)
+{
+    char by_fd[64];
+    struct statfs fs;
+    snprintf(by_fd, sizeof by_fd, "/proc/self/fd/%d", fd);
+    if (statfs("/proc/self/fd", &fs) != 0 || fs.f_type != PROC_SUPER_MAGIC) {
+        pam_syslog(pamh, LOG_ERR, "refusing %s: /proc is not mounted, so the checked file cannot be loaded by its descriptor",
+                   path);
+        return NULL;
+    }
+    void *lib = dlopen(by_fd, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (lib == NULL)
+        pam_syslog(pamh, LOG_ERR, "cannot load the managed core %s: %s", path, dlerror());
+    return lib;
+}
+
 /* *warming is set when an OpenSSL warm-up thread was started (the caller joins it). */
 static int load_core(pam_handle_t *pamh, pthread_t *warmup, int *warming)
 {
     char path[PATH_MAX];
-    if (pmn_find_file(CORE_NAME, path, sizeof path) != 0) {
-        pam_syslog(pamh, LOG_ERR, "cannot find %s next to the module or in %s", CORE_NAME, PMN_LIBEXEC_DIR);
-        return -1;
-    }
-    if (!pmn_file_is_trusted(pamh, path))
+    int fd = pmn_open_trusted(pamh, CORE_NAME, path, sizeof path);
+    if (fd < 0)
         return -1;
 
     struct sigaction saved_sigpipe;
     sigaction(SIGPIPE, NULL, &saved_sigpipe);
 
-    void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-    if (lib == NULL) {
-        pam_syslog(pamh, LOG_ERR, "cannot load the managed core: %s", dlerror());
+    void *lib = open_core(pamh, fd, path);
+    close(fd); /* the mapping stays */
+    if (lib == NULL)
         return -1;
-    }
     pmn_abi_version_fn version = (pmn_abi_version_fn)dlsym(lib, "pmn_abi_version");
     pmn_handle_fn handle = (pmn_handle_fn)dlsym(lib, "pmn_handle");
     if (version == NULL || handle == NULL) {
@@ -89,13 +110,12 @@ static int load_core(pam_handle_t *pamh, pthread_t *warmup, int *warming)
 static int call_helper(pam_handle_t *pamh, const pmn_request *request)
 {
     char path[PATH_MAX];
-    if (pmn_find_file(HELPER_NAME, path, sizeof path) != 0) {
-        pam_syslog(pamh, LOG_ERR, "cannot find %s next to the module or in %s", HELPER_NAME, PMN_LIBEXEC_DIR);
+    int fd = pmn_open_trusted(pamh, HELPER_NAME, path, sizeof path);
+    if (fd < 0)
         return PAM_SERVICE_ERR;
-    }
-    if (!pmn_file_is_trusted(pamh, path))
-        return PAM_SERVICE_ERR;
-    return pmn_helper_call(pamh, path, request);
+    int rc = pmn_helper_call(pamh, fd, path, request);
+    close(fd);
+    return rc;
 }
 
 /* Before the first load: 1 if the runtime may start in this process (else the helper is used). */

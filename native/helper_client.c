@@ -226,22 +226,29 @@ static void relay_log(const pmn_request *r, const unsigned char *payload, uint32
         r->callbacks->log(r->callbacks->ctx, get_int(payload), (const char *)payload + 8);
 }
 
-/* In the child: fd 0 and 1 become the socket, fd 2 /dev/null, nothing else stays open.
- * The socket is first moved above 2, so dup2 never meets itself (a host with fd 0-2 closed hands
- * out the socket as fd 0 or 1, and dup2 onto the same number would keep its close-on-exec flag). */
-static int child_fds(int fd)
+/*
+ * In the child: fd 0 and 1 become the socket, fd 2 /dev/null, fd 3 the helper's file (close-on-exec:
+ * execveat runs an ELF file from it all the same), nothing else stays open. Returns 3, or -1.
+ * The socket and the file are first copied above 2, so that no dup2 meets itself (a host with
+ * fd 0-2 closed hands out the socket as fd 0 or 1, and dup2 onto the same number would keep its
+ * close-on-exec flag), and /dev/null goes to 2 before the socket takes 0 and 1 (it may be 0 or 1).
+ */
+static int child_fds(int fd, int exe)
 {
     int high = fcntl(fd, F_DUPFD, 3);
+    int exe_high = fcntl(exe, F_DUPFD_CLOEXEC, 3);
     int null = open("/dev/null", O_RDWR);
-    if (high < 0 || null < 0 || dup2(high, 0) < 0 || dup2(high, 1) < 0 || dup2(null, 2) < 0)
+    if (high < 0 || exe_high < 0 || null < 0 || dup2(null, 2) < 0 || dup2(high, 0) < 0 || dup2(high, 1) < 0)
         return -1;
-    if (close_range(3, ~0u, 0) != 0) {
+    if (exe_high != 3 && (dup2(exe_high, 3) < 0 || fcntl(3, F_SETFD, FD_CLOEXEC) < 0))
+        return -1;
+    if (close_range(4, ~0u, 0) != 0) {
         /* Older kernels: close them one by one. */
         long max = sysconf(_SC_OPEN_MAX);
-        for (long i = 3; i < (max > 0 && max < 65536 ? max : 65536); i++)
+        for (long i = 4; i < (max > 0 && max < 65536 ? max : 65536); i++)
             close((int)i);
     }
-    return 0;
+    return 3;
 }
 
 /* What the host leaves to its children that must not reach the helper: signal handlers and
@@ -262,7 +269,8 @@ static void child_state(void)
     setrlimit(RLIMIT_CORE, &no_core);
 }
 
-static pid_t start_helper(const char *path, int fd)
+/* Runs the helper from the descriptor EXE (checked by pmn_open_trusted), never from its path. */
+static pid_t start_helper(int exe, int fd)
 {
     char *const argv[] = { (char *)"pam-mysql-net", (char *)"pam-helper", NULL };
     /* A fixed environment: nothing of the host's reaches the helper's runtime. */
@@ -270,11 +278,12 @@ static pid_t start_helper(const char *path, int fd)
     pid_t pid = fork();
     if (pid != 0)
         return pid;
-    /* Child: only async-signal-safe calls until execve. */
+    /* Child: only async-signal-safe calls until fexecve (glibc: execveat with AT_EMPTY_PATH). */
     child_state();
-    if (child_fds(fd) != 0)
+    int exe_fd = child_fds(fd, exe);
+    if (exe_fd < 0)
         _exit(127);
-    execve(path, argv, envp);
+    fexecve(exe_fd, argv, envp);
     _exit(127);
 }
 
@@ -327,14 +336,14 @@ static void reap_child(pid_t pid, int pidfd)
     }
 }
 
-int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_request *request)
+int pmn_helper_call(pam_handle_t *pamh, int helper_fd, const char *helper_path, const pmn_request *request)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         pam_syslog(pamh, LOG_ERR, "cannot create the helper socket: %m");
         return PAM_SERVICE_ERR;
     }
-    pid_t pid = start_helper(helper_path, sv[1]);
+    pid_t pid = start_helper(helper_fd, sv[1]);
     close(sv[1]);
     if (pid < 0) {
         close(sv[0]);

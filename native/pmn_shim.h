@@ -8,12 +8,14 @@
 /* core_loader.c: runs a request in the managed core, in this process or in a helper process. */
 int pmn_core_call(pam_handle_t *pamh, const pmn_request *request);
 
-/* helper_client.c: runs a request in a freshly exec'd helper; used after fork. */
-int pmn_helper_call(pam_handle_t *pamh, const char *helper_path, const pmn_request *request);
+/* helper_client.c: runs a request in a helper exec'd from helper_fd (opened by pmn_open_trusted;
+ * the caller closes it); helper_path only names it in log lines. Used after fork. */
+int pmn_helper_call(pam_handle_t *pamh, int helper_fd, const char *helper_path, const pmn_request *request);
 
-/* module_paths.c: where the core and helper live; whether a file is safe to load or run. */
-int pmn_find_file(const char *name, char *out, size_t size);
-int pmn_file_is_trusted(pam_handle_t *pamh, const char *path);
+/* module_paths.c: finds NAME (next to the module, else in PMN_LIBEXEC_DIR) and opens it if it is
+ * safe to load or run: an O_CLOEXEC descriptor, with the path in path (for log lines only), or
+ * -1 after one log line naming the file and the reason. */
+int pmn_open_trusted(pam_handle_t *pamh, const char *name, char *path, size_t size);
 
 /* host_route.c: what kind of host this is, decided before the runtime starts. */
 typedef struct pmn_room {

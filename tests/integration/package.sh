@@ -54,6 +54,17 @@ check_true "every shim object is built for CET (IBT, SHSTK)" bash -c \
 check_true "compiled with -fstack-clash-protection, -fcf-protection, -D_FORTIFY_SOURCE=3" bash -c \
   "grep -q -- -fstack-clash-protection '$REPO/out/CMakeFiles/pam_mysql_net.dir/flags.make' && grep -q -- -fcf-protection '$REPO/out/CMakeFiles/pam_mysql_net.dir/flags.make' && grep -q -- -D_FORTIFY_SOURCE=3 '$REPO/out/CMakeFiles/pam_mysql_net.dir/flags.make'"
 
+echo "# the install prefix (security review I12)"
+# Without CMAKE_INSTALL_PREFIX the build installs below /usr, so the compiled-in PMN_LIBEXEC_DIR is
+# the package's; a prefix the user names is kept.
+cached() { sed -n "s|^$2:PATH=||p" "$1/CMakeCache.txt"; }
+cmake -S "$REPO" -B "$WORK/cfg-default" -DPMN_BUILD_TEST_HOSTS=OFF >/dev/null 2>&1
+check "a plain configure: prefix /usr, PMN_LIBEXEC_DIR /usr/lib/$ARCH/pam_mysql_net" \
+  "/usr /usr/lib/$ARCH/pam_mysql_net" "$(cached "$WORK/cfg-default" CMAKE_INSTALL_PREFIX) $(cached "$WORK/cfg-default" PMN_LIBEXEC_DIR)"
+cmake -S "$REPO" -B "$WORK/cfg-local" -DPMN_BUILD_TEST_HOSTS=OFF -DCMAKE_INSTALL_PREFIX=/usr/local >/dev/null 2>&1
+check "-DCMAKE_INSTALL_PREFIX=/usr/local is kept" "/usr/local /usr/local/lib/pam_mysql_net" \
+  "$(cached "$WORK/cfg-local" CMAKE_INSTALL_PREFIX) $(cached "$WORK/cfg-local" PMN_LIBEXEC_DIR)"
+
 echo "# man pages"
 for page in 8/pam_mysql_net 1/pam-mysql-net; do
   out=$(MANWIDTH=80 man --warnings -l "/usr/share/man/man${page}.$(basename "${page%%/*}").gz" 2>&1 >/dev/null)
@@ -81,6 +92,10 @@ echo 'S3cret!' | without_dotnet pamtester "$SERVICE" alice@example.test authenti
 check "pamtester: right password through the installed module" 0 "$?"
 echo 'wrong' | without_dotnet pamtester "$SERVICE" alice@example.test authenticate >"$WORK/pt.log" 2>&1
 check "pamtester: wrong password refused" 1 "$?"
+# Under a 64 MiB cap the runtime does not start in pamtester: the installed helper answers, run
+# from the descriptor the shim checked (its directory walk covers /usr/lib/$ARCH/pam_mysql_net).
+echo 'S3cret!' | without_dotnet prlimit --as=67108864 pamtester "$SERVICE" alice@example.test authenticate >"$WORK/pt.log" 2>&1
+check "pamtester: right password through the installed helper" 0 "$?"
 printf %s 'S3cret!' | without_dotnet pam-mysql-net verify "$(mdb_sql "SELECT password FROM postfix.mailbox")" >/dev/null 2>&1
 check "the installed CLI verifies a stored hash" 0 "$?"
 

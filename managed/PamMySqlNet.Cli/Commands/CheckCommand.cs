@@ -98,6 +98,8 @@ public static class CheckCommand
             Problem(e);
         if (parsed.Errors.Count > 0)
             return problems;
+        foreach (var notice in parsed.Notices)
+            io.Stdout.WriteLine($"  notice: {notice}");
         var s = parsed.Settings;
         var queries = QuerySet.Build(s, out var queryError);
         if (s.Database is null) Problem("option 'db' is required");

@@ -11,11 +11,22 @@ internal static partial class LibC
     public const int O_NOFOLLOW = 0x20000;
     public const int O_CLOEXEC = 0x80000;
     public const int O_NONBLOCK = 0x800;
+    public const int O_PATH = 0x200000;
+    public const int O_DIRECTORY = 0x10000;
     public const uint S_IFMT = 0xF000;
     public const uint S_IFREG = 0x8000;
+    public const uint S_IFDIR = 0x4000;
+    public const uint S_IFLNK = 0xA000;
+    public const uint S_ISVTX = 0x200;
 
     [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
+
+    [LibraryImport(Library, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int OpenAt(int dirFd, string path, int flags);
+
+    [LibraryImport(Library, EntryPoint = "close")]
+    public static partial int Close(int fd);
 
     [LibraryImport(Library, EntryPoint = "fstat", SetLastError = true)]
     private static unsafe partial int FStat(int fd, byte* buffer);

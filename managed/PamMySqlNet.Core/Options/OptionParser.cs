@@ -4,7 +4,12 @@ namespace PamMySqlNet.Options;
 public sealed record OptionParseResult(
     ModuleSettings Settings,
     IReadOnlyList<string> UnknownOptions,
-    IReadOnlyList<string> Errors);
+    IReadOnlyList<string> Errors)
+{
+    /// <summary>Config-file keys that changed what a module argument had set (logged at NOTICE;
+    /// they name the option and the line, never a value).</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+}
 
 /// <summary>Turns the module arguments of a pam.d line (and the config file they name) into <see cref="ModuleSettings"/>.</summary>
 public static class OptionParser
@@ -15,19 +20,25 @@ public static class OptionParser
         var settings = new ModuleSettings();
         var unknown = new List<string>();
         var errors = new List<string>();
+        var notices = new List<string>();
+        var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (var raw in args)
         {
             var (name, value) = Split(raw);
             if (name.Length == 0)
                 continue;
             if (OptionTable.Find(name) is { } spec)
+            {
                 settings = Apply(spec, settings, value, $"option '{name}'", errors);
+                given.Add(spec.Name);
+            }
             else
                 unknown.Add($"option '{name}'");
         }
         if (settings.ConfigFile is { } path && errors.Count == 0)
-            settings = ApplyConfigFile(settings, path, configSource ?? SecureConfigFile.Instance, unknown, errors);
-        return new OptionParseResult(settings, unknown, errors);
+            settings = ApplyConfigFile(settings, path, configSource ?? SecureConfigFile.Instance, given, unknown, errors,
+                notices);
+        return new OptionParseResult(settings, unknown, errors) { Notices = notices };
     }
 
     /// <summary>
@@ -43,9 +54,15 @@ public static class OptionParser
         return eq < 0 ? (arg.Trim(), "") : (arg[..eq].Trim(), arg[(eq + 1)..]);
     }
 
-    /// <summary>pam_mysql reads the file after the arguments, so its values win.</summary>
+    /// <summary>
+    /// pam_mysql reads the file after the arguments, so its values win, security keys (ssl_*,
+    /// crypt, nullok) included: the file is held to the same ownership rules as pam.d, and a
+    /// compatible module must read existing pairs of pam.d line and file as pam_mysql did. A key
+    /// that changes what an argument set is reported once in <paramref name="notices"/>, so that a
+    /// stricter argument silently undone by the file shows in the log.
+    /// </summary>
     private static ModuleSettings ApplyConfigFile(ModuleSettings settings, string path, IConfigSource source,
-        List<string> unknown, List<string> errors)
+        HashSet<string> given, List<string> unknown, List<string> errors, List<string> notices)
     {
         var read = source.Read(path);
         if (read.Error is not null)
@@ -72,10 +89,20 @@ public static class OptionParser
                 errors.Add($"config_file {path} holds the database password but everyone may read it: chmod o-r {path} (e.g. 0640 root:root)");
                 return settings;
             }
+            var before = settings;
             settings = Apply(spec, settings, entry.Value, $"{path} line {entry.Line} ({entry.Key})", errors);
+            if (given.Contains(spec.Name) && !SameSettings(before, settings))
+            {
+                given.Remove(spec.Name); // one notice per option
+                notices.Add($"{path} line {entry.Line} ({entry.Key}) overrides the module argument '{spec.Name}' with another value");
+            }
         }
         return settings;
     }
+
+    /// <summary>Record equality, with the server list compared by its content.</summary>
+    private static bool SameSettings(ModuleSettings a, ModuleSettings b) =>
+        a with { Hosts = b.Hosts } == b && a.Hosts.SequenceEqual(b.Hosts);
 
     private static ModuleSettings Apply(OptionSpec spec, ModuleSettings settings, string value, string where, List<string> errors)
     {

@@ -6,8 +6,9 @@ namespace PamMySqlNet.Options;
 /// <summary>
 /// Opens a config file the way a security module should: an absolute path, not a symlink, a
 /// regular file owned by root (or by the user the module runs as), not writable by group or others,
-/// at most 64 KiB. The checks are made on the opened descriptor, so the file cannot be swapped
-/// between check and read.
+/// at most 64 KiB, in directories that pass <see cref="TrustedDirectories"/> (no symbolic link on
+/// the way, none writable by other users). The checks are made on opened descriptors, and the file
+/// is opened from the directory that was checked, so it cannot be swapped between check and read.
 /// </summary>
 public sealed class SecureConfigFile : IConfigSource
 {
@@ -18,10 +19,18 @@ public sealed class SecureConfigFile : IConfigSource
     {
         if (!path.StartsWith('/'))
             return Fail("must be an absolute path");
-        int fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | LibC.O_NONBLOCK);
+        int fd;
+        int errno;
+        using (var dir = TrustedDirectories.OpenParent(path, out string name, out string? dirError))
+        {
+            if (dir is null)
+                return Fail($"is refused: {dirError}");
+            fd = LibC.OpenAt((int)dir.DangerousGetHandle(), name,
+                LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | LibC.O_NONBLOCK);
+            errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        }
         if (fd < 0)
         {
-            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             return Fail(errno switch
             {
                 2 => "does not exist",

@@ -101,6 +101,30 @@ public class ModuleEntryTests
         return (code, log);
     }
 
+    private sealed class FileSource(string text) : PamMySqlNet.Options.IConfigSource
+    {
+        public PamMySqlNet.Options.ConfigText Read(string path) => new(text, false, null);
+    }
+
+    [Fact]
+    public void AConfigFileOverridingAnArgumentIsLoggedOnceAtNotice()
+    {
+        // A path of its own: the notice is logged once per process, whichever test comes first.
+        string path = $"/etc/pmn-{Guid.NewGuid():N}.conf";
+        var store = new FixedStore(new(LookupStatus.Found, AliceHash));
+        var source = new FileSource("users.db_passwd = fromfile\nusers.database = postfix\n");
+        var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None,
+            Args.Append($"config_file={path}").ToArray(), "alice@example.test", "smtp", null);
+        var first = new ListLog();
+        Assert.Equal(PamCode.Success, ModuleEntry.Run(request, new Conversation("S3cret!"), first, (_, _, _) => store, source));
+        var line = Assert.Single(first.Lines);
+        Assert.Equal(LogLevel.Notice, line.Level);
+        Assert.Equal($"{path} line 1 (users.db_passwd) overrides the module argument 'passwd' with another value", line.Message);
+        var again = new ListLog();
+        Assert.Equal(PamCode.Success, ModuleEntry.Run(request, new Conversation("S3cret!"), again, (_, _, _) => store, source));
+        Assert.Empty(again.Lines);
+    }
+
     [Fact]
     public void RightPassword() =>
         Assert.Equal(PamCode.Success, Run(new FixedStore(new(LookupStatus.Found, AliceHash)), "S3cret!").Code);

@@ -126,6 +126,29 @@ public class ConfigFileTests
     }
 
     [Fact]
+    public void AFileKeyThatChangesAnArgumentIsNoticedByNameNeverByValue()
+    {
+        var r = OptionParser.Parse(
+            new[] { "config_file=/etc/x.conf", "passwd=fromargs", "ssl_mode=verify_identity", "crypt=1", "db=d" },
+            new Source("users.db_passwd = fromfile\nssl.mode = required\nusers.password_crypt = Y\nusers.table = t\n"));
+        Assert.Empty(r.Errors);
+        Assert.Equal(SslMode.Required, r.Settings.SslMode); // the file still wins (pam_mysql's order)
+        Assert.Equal(2, r.Notices.Count);                  // crypt: Y is the same as 1; table: no argument
+        Assert.Equal("/etc/x.conf line 1 (users.db_passwd) overrides the module argument 'passwd' with another value", r.Notices[0]);
+        Assert.Contains("line 2 (ssl.mode) overrides the module argument 'ssl_mode'", r.Notices[1]);
+        Assert.DoesNotContain(r.Notices, n => n.Contains("fromargs") || n.Contains("fromfile") || n.Contains("required"));
+    }
+
+    [Fact]
+    public void TheSameValueOrTheSameServersInTheFileAreNotNoticed()
+    {
+        var r = OptionParser.Parse(new[] { "config_file=/x", "host=db1,db2:3307", "verbose=0", "nullok" },
+            new Source("users.host = db1, db2:3307\nverbose = no\nnullok = 1\nnullok = 0\nnullok = 1\n"));
+        Assert.Empty(r.Errors);
+        Assert.Equal("/x line 4 (nullok) overrides the module argument 'nullok' with another value", Assert.Single(r.Notices));
+    }
+
+    [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void RealFileMustNotBeASymlinkOrWritableByOthers()
     {
