@@ -18,7 +18,9 @@ public static class CheckCommand
         Checks a pam_mysql_net configuration the way the module reads it:
           - options and config-file keys (unknown or misspelled ones, with suggestions; bad values),
           - the config file's ownership and permissions,
-          - every configured database server: connects, and reports TLS and latency,
+          - every configured database server: connects, and reports TLS (and how the server's
+            certificate was verified) and latency; a server that is not a loopback address and
+            is not verified, and verify_ca without ssl_ca/ssl_capath, are problems,
           - with --user: runs the module's query for USER and says which password scheme the
             stored value uses (the value itself is never printed).
 
@@ -113,29 +115,44 @@ public static class CheckCommand
         {
             if (!checkedHosts.Add($"{endpoint}|{s.DbUser}|{s.Database}"))
                 continue;
+            var plan = TlsPolicy.For(s, endpoint);
+            if (plan.Warning is { } warning)
+                Problem(warning);
+            var trust = TlsTrust.For(s);
             var clock = Stopwatch.StartNew();
             try
             {
                 using var connection = new MySqlConnection(ConnectionStrings.For(s, endpoint));
-                if (TlsTrust.For(s) is { } trust)
-                    connection.RemoteCertificateValidationCallback = trust;
+                if (trust is not null)
+                    connection.RemoteCertificateValidationCallback = trust.Callback;
                 connection.Open();
                 double ms = clock.Elapsed.TotalMilliseconds;
                 using var command = new MySqlCommand("SHOW SESSION STATUS LIKE 'Ssl_version'", connection);
                 using var reader = command.ExecuteReader();
-                string tls = reader.Read() && reader.GetString(1) is { Length: > 0 } v ? v : "no TLS";
+                string tls = reader.Read() && reader.GetString(1) is { Length: > 0 } v ? $"{v}, {Verification(s, plan)}" : "no TLS";
                 io.Stdout.WriteLine($"  server {endpoint}: connected in {ms:0.0} ms, MariaDB/MySQL {connection.ServerVersion}, {tls}");
             }
             catch (Exception e) when (e is MySqlException or IOException or InvalidOperationException or TimeoutException
                                         or System.Net.Sockets.SocketException)
             {
-                Problem($"server {endpoint}: cannot connect: {e.Message}{(e.InnerException is { } i ? ": " + i.Message : "")}");
+                string why = MySqlUserStore.DescribeRefusal(trust)
+                             ?? $"{e.Message}{(e.InnerException is { } i ? ": " + i.Message : "")}";
+                Problem($"server {endpoint}: cannot connect: {why}");
             }
         }
         if (user is not null)
             problems += CheckUser(s, queries, user, io);
         return problems;
     }
+
+    /// <summary>What the TLS connection that just succeeded proved about the server.</summary>
+    private static string Verification(ModuleSettings s, TlsPlan plan) => plan.Check switch
+    {
+        CertificateCheck.None => "certificate not verified",
+        CertificateCheck.SystemStore => plan.CheckName ? "certificate and name verified against the system CAs"
+            : "certificate verified against the system CAs (name not checked)",
+        _ => $"certificate verified against {TlsTrust.CaSource(s)}" + (plan.CheckName ? " and its name checked" : " (name not checked)"),
+    };
 
     private static int CheckUser(ModuleSettings s, QuerySet queries, string user, CliContext io)
     {

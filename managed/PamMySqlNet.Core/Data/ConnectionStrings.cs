@@ -25,16 +25,17 @@ public static class ConnectionStrings
     /// </summary>
     public static string For(ModuleSettings s, DbEndpoint endpoint, bool forWrite = false)
     {
+        var tls = TlsPolicy.DriverMode(s, Loopback.Shared.Is(endpoint));
         string key = string.Join('\0', s.DbUser, s.DbPassword, s.Database, s.ConnectTimeoutSeconds, s.QueryTimeoutSeconds,
-            s.SslMode, s.SslCa, s.SslCaPath, s.SslCert, s.SslKey, s.SslCipher, s.DisconnectEveryOp, endpoint, forWrite);
+            tls, s.SslMode, s.SslCa, s.SslCaPath, s.SslCert, s.SslKey, s.SslCipher, s.DisconnectEveryOp, endpoint, forWrite);
         if (Remembered.TryGetValue(key, out string? known))
             return known;
         if (Remembered.Count >= MaxRemembered)
             Remembered.Clear();
-        return Remembered[key] = Build(s, endpoint, forWrite);
+        return Remembered[key] = Build(s, endpoint, tls, forWrite);
     }
 
-    private static string Build(ModuleSettings s, DbEndpoint endpoint, bool forWrite)
+    private static string Build(ModuleSettings s, DbEndpoint endpoint, MySqlSslMode tls, bool forWrite)
     {
         var b = new MySqlConnectionStringBuilder
         {
@@ -43,7 +44,9 @@ public static class ConnectionStrings
             Database = s.Database ?? "",
             ConnectionTimeout = (uint)s.ConnectTimeoutSeconds,
             DefaultCommandTimeout = (uint)s.QueryTimeoutSeconds,
-            SslMode = TlsMode(s, endpoint),
+            // TlsPolicy: every mode that checks the certificate is Required, and the check is ours
+            // (TlsTrust), so ssl_ca / ssl_capath are never given to the driver.
+            SslMode = tls,
             // One connection per process is kept for the next login unless disconnect_every_op.
             Pooling = !s.DisconnectEveryOp,
             MinimumPoolSize = 0,
@@ -64,8 +67,8 @@ public static class ConnectionStrings
             // statements, and against a frozen server it made a login wait query_timeout + 2 s.
             CancellationTimeout = -1,
         };
-        if (s.SslCa is not null)
-            b.SslCa = s.SslCa;
+        if (TlsPolicy.CheckFor(s) != CertificateCheck.None)
+            b.ApplicationName = PoolTag(s);
         if (s.SslCert is not null)
             b.SslCert = s.SslCert;
         if (s.SslKey is not null)
@@ -86,21 +89,15 @@ public static class ConnectionStrings
     }
 
     /// <summary>
-    /// Without ssl_mode: verify the server when a CA is named; otherwise no TLS handshake to a loopback or unix-socket server (it costs milliseconds
-    /// on every cold login and protects nothing); remote servers get TLS when they offer it.
+    /// The driver pools by connection string, and our certificate check (TlsTrust) is not part of
+    /// it: without this tag a connection that passed a weaker check (another ssl_ca, no name check)
+    /// could be reused by settings that ask for a stronger one. The tag is also what the server
+    /// shows as the connection's program_name. It names no path: a hash of the check's settings.
     /// </summary>
-    private static MySqlSslMode TlsMode(ModuleSettings s, DbEndpoint endpoint) => s.SslMode switch
+    private static string PoolTag(ModuleSettings s)
     {
-        // ssl_capath: the driver only consults our validation callback (TlsTrust) in Required mode;
-        // the callback then does the whole chain check, and the name check for verify_identity.
-        SslMode.Default or SslMode.VerifyCa or SslMode.VerifyIdentity when TlsTrust.UsesCaPath(s) => MySqlSslMode.Required,
-        SslMode.Disabled => MySqlSslMode.None,
-        SslMode.Preferred => MySqlSslMode.Preferred,
-        SslMode.Required => MySqlSslMode.Required,
-        SslMode.VerifyCa => MySqlSslMode.VerifyCA,
-        SslMode.VerifyIdentity => MySqlSslMode.VerifyFull,
-        // A CA named without ssl_mode means the admin wants the server verified.
-        _ when s.SslCa is not null || s.SslCaPath is not null => MySqlSslMode.VerifyCA,
-        _ => endpoint.IsLoopback ? MySqlSslMode.None : MySqlSslMode.Preferred,
-    };
+        byte[] digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join('\0', TlsPolicy.CheckFor(s), s.SslMode == SslMode.VerifyIdentity, s.SslCa, s.SslCaPath)));
+        return "pam_mysql_net tls-" + Convert.ToHexString(digest, 0, 4).ToLowerInvariant();
+    }
 }

@@ -16,7 +16,7 @@ namespace PamMySqlNet.Data;
 /// When the last server fails too, the caller reports that failure.</param>
 public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IModuleLog? log = null) : IUserStore
 {
-    private readonly System.Net.Security.RemoteCertificateValidationCallback? _trust = TlsTrust.For(settings);
+    private readonly ServerCertificateCheck? _trust = TlsTrust.For(settings);
 
     public UserLookup Lookup(string userName) => WithConnection(
         (connection, endpoint) =>
@@ -96,6 +96,9 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
         for (int i = 0; i < order.Count; i++)
         {
             var endpoint = order[i];
+            // An unverified remote server, or verify_ca that pins nothing: once per process.
+            if (log is not null && TlsPolicy.For(settings, endpoint).Warning is { } tlsWarning)
+                OncePerProcess.Warn(log, tlsWarning);
             if (lastError is not null)
                 log?.Write(LogLevel.Warning, $"{lastError}; trying {endpoint} (the failed server goes last for {settings.FailoverBackoffSeconds} s)");
             for (int attempt = 1; ; attempt++)
@@ -105,12 +108,15 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
                 {
                     connection = new MySqlConnection(ConnectionStrings.For(settings, endpoint, forWrite: !idempotent));
                     if (_trust is not null)
-                        connection.RemoteCertificateValidationCallback = _trust;
+                    {
+                        _trust.TakeRefusal();
+                        connection.RemoteCertificateValidationCallback = _trust.Callback;
+                    }
                     connection.Open();
                 }
                 catch (Exception e) when (IsDriverFailure(e))
                 {
-                    lastError = $"cannot connect to {endpoint}: {Describe(e)}";
+                    lastError = $"cannot connect to {endpoint}: {DescribeRefusal(_trust) ?? Describe(e)}";
                     connection?.Dispose();
                     health.Failed(endpoint, settings.FailoverBackoffSeconds);
                     break;
@@ -232,6 +238,10 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
     private static bool IsConnectionLoss(MySqlException e) =>
         e.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired
         || e.Number is 2002 or 2003 or 2006 or 2013;
+
+    /// <summary>Why our certificate check refused the server, if that is why the connection failed.</summary>
+    public static string? DescribeRefusal(ServerCertificateCheck? trust) =>
+        trust?.TakeRefusal() is { } refusal ? $"TLS certificate refused: {refusal}" : null;
 
     /// <summary>The driver's message names the server, user and cause; it never holds the password.</summary>
     private static string Describe(Exception e)

@@ -10,9 +10,6 @@ public sealed record DbEndpoint(string Host, int Port, string? SocketPath)
 
     public bool IsUnixSocket => SocketPath is not null;
 
-    public bool IsLoopback =>
-        IsUnixSocket || Host == "localhost" || Host == "::1" || Host.StartsWith("127.", StringComparison.Ordinal);
-
     public override string ToString() => SocketPath ?? (Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}");
 
     /// <summary>

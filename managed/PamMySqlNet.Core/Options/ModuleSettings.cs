@@ -3,7 +3,7 @@ namespace PamMySqlNet.Options;
 /// <summary>TLS to the database server (the ssl_mode option).</summary>
 public enum SslMode
 {
-    /// <summary>Not set: no TLS to loopback or unix-socket servers, TLS when offered elsewhere.</summary>
+    /// <summary>Not set: verify_ca with a CA; else no TLS to loopback or unix-socket servers, unverified TLS when offered elsewhere (see Data/TlsPolicy).</summary>
     Default,
     Disabled,
     Preferred,

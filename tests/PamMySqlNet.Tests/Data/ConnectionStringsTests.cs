@@ -14,7 +14,8 @@ public class ConnectionStringsTests
         new(ConnectionStrings.For(s, e, forWrite));
 
     private static readonly DbEndpoint Loopback = new("127.0.0.1", 3306, null);
-    private static readonly DbEndpoint Remote = new("db.example.net", 3307, null);
+    // A literal, so that no test asks DNS: 192.0.2.0/24 is TEST-NET-1.
+    private static readonly DbEndpoint Remote = new("192.0.2.10", 3307, null);
 
     [Fact]
     public void ReadsSkipTheResetWritesKeepIt()
@@ -48,15 +49,38 @@ public class ConnectionStringsTests
     {
         Assert.Equal(MySqlSslMode.None, Built(Settings(), Loopback).SslMode);
         Assert.Equal(MySqlSslMode.Preferred, Built(Settings(), Remote).SslMode);
-        Assert.Equal(MySqlSslMode.VerifyCA, Built(Settings("ssl_ca=/etc/ssl/ca.pem"), Remote).SslMode);
         Assert.Equal(MySqlSslMode.Required, Built(Settings("ssl_mode=required"), Loopback).SslMode);
+    }
+
+    [Theory]
+    [InlineData("ssl_ca=/etc/ssl/ca.pem")]
+    [InlineData("ssl_mode=verify_ca", "ssl_ca=/etc/ssl/ca.pem")]
+    [InlineData("ssl_mode=verify_identity", "ssl_ca=/etc/ssl/ca.pem")]
+    [InlineData("ssl_mode=verify_identity")]
+    public void VerifyingModesLeaveTheCheckToUsNeverTheDriver(params string[] args)
+    {
+        // The driver's VerifyCA/VerifyFull would add ssl_ca to the system store (and fetch revocation
+        // lists for VerifyFull); Required hands the certificate to TlsTrust alone.
+        var b = Built(Settings(args), Remote);
+        Assert.Equal(MySqlSslMode.Required, b.SslMode);
+        Assert.Equal("", b.SslCa);
+    }
+
+    [Fact]
+    public void DifferentCertificateChecksNeverShareAPool()
+    {
+        string pinned = ConnectionStrings.For(Settings("ssl_mode=required", "ssl_ca=/a.pem"), Remote);
+        Assert.NotEqual(pinned, ConnectionStrings.For(Settings("ssl_mode=required"), Remote));
+        Assert.NotEqual(pinned, ConnectionStrings.For(Settings("ssl_mode=required", "ssl_ca=/b.pem"), Remote));
+        Assert.NotEqual(pinned, ConnectionStrings.For(Settings("ssl_mode=verify_identity", "ssl_ca=/a.pem"), Remote));
+        Assert.DoesNotContain("/a.pem", pinned);
     }
 
     [Fact]
     public void EndpointsAndSettingsGetTheirOwnStrings()
     {
         var b = Built(Settings(), Remote);
-        Assert.Equal("db.example.net", b.Server);
+        Assert.Equal("192.0.2.10", b.Server);
         Assert.Equal(3307u, b.Port);
         var socket = Built(Settings(), new DbEndpoint("localhost", 0, "/run/mysqld/mysqld.sock"));
         Assert.Equal(MySqlConnectionProtocol.UnixSocket, socket.ConnectionProtocol);
