@@ -39,6 +39,8 @@ run unknown-command 2 "$CLI" frobnicate
 echo "# check: a good setup"
 mkdir -p "$WORK/pam.d"
 printf 'auth required %s %s\naccount sufficient %s %s\n' "$OUT/pam_mysql_net.so" "$ARGS" "$OUT/pam_mysql_net.so" "$ARGS" >"$WORK/pam.d/smtp"
+# A good setup keeps its database password from other users (a 0644 file would be reported).
+chmod 600 "$WORK/pam.d/smtp"
 run good 0 "$CLI" check --service smtp --pam-dir "$WORK/pam.d" --user alice@example.test
 check_true "good: reports the server, its latency and TLS state" has good "server 127.0.0.1:$MDB_PORT: connected in"
 check_true "good: names the user's scheme" has good "stored password scheme: md5crypt"
