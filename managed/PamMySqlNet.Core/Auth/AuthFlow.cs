@@ -10,8 +10,10 @@ namespace PamMySqlNet.Auth;
 /// <summary>pam_sm_authenticate and pam_sm_acct_mgmt for one request, with pam_mysql's return codes.</summary>
 public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleLog log, ModuleRequest request)
 {
-    /// <summary>Longer passwords are refused before any hashing (pam_unix caps at 512).</summary>
-    public const int MaxPasswordBytes = 1024;
+    /// <summary>Longer passwords are refused before any hashing, at login and as new passwords:
+    /// PAM_MAX_RESP_SIZE, and what libxcrypt can hash. Bounds the work a typed password adds to
+    /// sha-crypt and phpass, whose cost grows with its length.</summary>
+    public const int MaxPasswordBytes = 512;
 
     /// <summary>pam_unix's delay after a failed login, unless nodelay.</summary>
     public const int FailDelayMicroseconds = 2_000_000;
@@ -148,6 +150,9 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
                 return PamCode.Success;
             case VerifyResult.NoMatch:
                 log.Write(LogLevel.Notice, $"authentication failure: wrong password for {Who}");
+                return PamCode.AuthErr;
+            case VerifyResult.Malformed when HashCost.Of(found.StoredPassword, out string? overCap) is null && overCap is not null:
+                log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} is refused: {overCap}");
                 return PamCode.AuthErr;
             case VerifyResult.Malformed:
                 log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} is not a valid hash for crypt={CryptModeNames.Name(settings.Crypt)}");
