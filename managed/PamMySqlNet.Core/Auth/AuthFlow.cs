@@ -128,6 +128,15 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             log.Write(LogLevel.Notice, $"authentication refused: password longer than {MaxPasswordBytes} bytes for {Who}");
             return (PamCode.AuthErr, null);
         }
+        // Whatever the stored value ({PLAIN} empty, a hash of ""): empty only with nullok, and only
+        // when the application allows it (sshd's PermitEmptyPasswords no sets DISALLOW_NULL_AUTHTOK).
+        if (password.Length == 0 && !EmptyPasswordAllowed)
+        {
+            log.Write(LogLevel.Notice, settings.NullOk
+                ? $"authentication refused: empty password for {Who} (the application disallows empty passwords)"
+                : $"authentication refused: empty password for {Who} (nullok is not set)");
+            return (PamCode.AuthErr, null);
+        }
         var found = store.Lookup(request.User);
         if (found.Status == LookupStatus.NotFound)
             DummyHashes.VerifyAgainstDummy(settings, password);
@@ -165,11 +174,13 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
 
     internal static VerifyOptions VerifyOptionsFor(ModuleSettings s) => new() { Use323Passwd = s.Use323Passwd };
 
+    /// <summary>nullok is set and the application does not pass PAM_DISALLOW_NULL_AUTHTOK.</summary>
+    private bool EmptyPasswordAllowed => settings.NullOk && (request.Flags & PamFlags.DisallowNullAuthTok) == 0;
+
     /// <summary>NULL or empty stored password: refused unless nullok and the application allows it.</summary>
     private PamCode NoStoredPassword(byte[] password)
     {
-        bool allowed = settings.NullOk && password.Length == 0
-                       && (request.Flags & PamFlags.DisallowNullAuthTok) == 0;
+        bool allowed = EmptyPasswordAllowed && password.Length == 0;
         if (allowed)
             return PamCode.Success;
         log.Write(LogLevel.Notice, $"authentication failure: {Who} has no stored password");

@@ -82,7 +82,7 @@ public static class OptionTable
         new("try_first_pass", [], "try_first_pass", "true", "Use an earlier module's password if there is one, else prompt.",
             (s, v) => s with { TryFirstPass = Bool(v) }),
         new("nullok", [], "nullok", "false",
-            "Users whose stored password is NULL or empty may log in with an empty password (unless the application forbids it).",
+            "Allow an empty typed password (unless the application forbids it): it then matches a NULL, empty or empty-password stored value. Without it, empty passwords are refused.",
             (s, v) => s with { NullOk = Bool(v) }),
         new("nodelay", [], "nodelay", "false",
             "Do not ask libpam to delay a failed login by 2 seconds (pam_fail_delay, as pam_unix does).",
