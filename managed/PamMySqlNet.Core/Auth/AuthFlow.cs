@@ -137,9 +137,11 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
                 : $"authentication refused: empty password for {Who} (nullok is not set)");
             return (PamCode.AuthErr, null);
         }
-        var found = store.Lookup(request.User);
+        // A process that has verified no row of this table yet (every one-shot host and fork helper)
+        // reads one other row's scheme and cost in the same query, known user or not.
+        var found = store.Lookup(request.User, withSample: !DummyHashes.Knows(settings));
         if (found.Status == LookupStatus.NotFound)
-            DummyHashes.VerifyAgainstDummy(settings, password);
+            DummyHashes.VerifyAgainstDummy(settings, password, found.Sample);
         if (found.Status != LookupStatus.Found)
             return (StoreFailures.Report(found, "authentication", Who, settings.Verbose, log), null);
         return (Verify(password, found), found);
@@ -151,6 +153,8 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             return NoStoredPassword(password);
 
         var result = PasswordVerifier.Verify(settings.Crypt, password, found.StoredPassword, VerifyOptionsFor(settings));
+        if (result is VerifyResult.Match or VerifyResult.NoMatch)
+            DummyHashes.Observe(settings, found.StoredPassword);
         switch (result)
         {
             case VerifyResult.Match:
