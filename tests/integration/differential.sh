@@ -528,7 +528,7 @@ svc pwnostat "$BASE" crypt=1 md5=1
 chg pwnostat; check "without statcolumn: codes" "0 0" "$T_RC $O_RC"
 status_expired() { put "$U" "$(sq "$HASH")" "'1'"; }
 status_expired; r1=$(rc t pw1md5 "$U" chauthtok); status_expired; r2=$(rc o pw1md5 "$U" chauthtok)
-check "expired account (status 1) [D-chauthtok-stat]: codes" "$PAM_AUTHTOK_LOCK_BUSY 0" "$r1 $r2"
+check "expired account (status 1): codes (both refuse)" "$PAM_AUTHTOK_LOCK_BUSY $PAM_AUTHTOK_LOCK_BUSY" "$r1 $r2"
 differ D-chauthtok-stat "unknown user" $PAM_PERM_DENIED $PAM_USER_UNKNOWN pw1md5 nobody@example.test chauthtok
 put "$U" "$(sq "$HASH")"; mdb_sql "DELETE FROM postfix.readcopy; INSERT INTO postfix.readcopy SELECT * FROM postfix.mailbox WHERE username = '$U'"
 svc pwupd "${CH/table=mailbox/table=readcopy update_table=mailbox}" crypt=1 md5=1

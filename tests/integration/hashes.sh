@@ -129,6 +129,9 @@ BASE="user=pmn passwd=vecpass host=127.0.0.1:$MDB_PORT db=vec table=users userco
 for m in 1 2 3 4 5 6 7 8 9 auto; do
   echo "auth required $MODULE $BASE crypt=$m" >"$WORK/pam.d/m$m"
   echo "auth required $MODULE $BASE crypt=$m use_323_passwd=1" >"$WORK/pam.d/m$m+323"
+  # An empty password is refused without nullok whatever is stored (security review L6).
+  echo "auth required $MODULE $BASE crypt=$m nullok" >"$WORK/pam.d/m$m-nullok"
+  echo "auth required $MODULE $BASE crypt=$m use_323_passwd=1 nullok" >"$WORK/pam.d/m$m+323-nullok"
 done
 
 # rc SERVICE USER PASSWORD: the PAM code pam_authenticate returned
@@ -151,7 +154,13 @@ module_section() { # module_section FILE
     bad=$(wrong_password "$pw"; printf x); bad=${bad%x}
     for entry in $(modes "$scheme"); do
       mode=${entry%%:*}; v=${entry#*:}; [ "$v" = "$entry" ] && v=; user=$id${v:+~$v}
-      got=$(rc "m$mode" "$user" "$pw")
+      if [ -z "$pw" ]; then
+        got=$(rc "m$mode" "$user" "$pw")
+        if [ "$got" = "$PAM_AUTH_ERR" ]; then pass; else fail "module $user $scheme crypt=$mode: the empty password without nullok gave rc=$got"; fi
+        got=$(rc "m$mode-nullok" "$user" "$pw")
+      else
+        got=$(rc "m$mode" "$user" "$pw")
+      fi
       if [ "$got" = "$PAM_SUCCESS" ]; then pass; else fail "module $user $scheme crypt=$mode: right password gave rc=$got"; fi
       got=$(rc "m$mode" "$user" "$bad")
       if [ "$got" = "$PAM_AUTH_ERR" ]; then pass; else fail "module $user $scheme crypt=$mode: wrong password gave rc=$got"; fi

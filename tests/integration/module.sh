@@ -181,7 +181,7 @@ ms=$(elapsed_ms rc delayed alice@example.test 'S3cret!')
 check_true "a successful login is not delayed (${ms} ms)" test "$ms" -lt 1500
 ms=$(elapsed_ms rc smtp alice@example.test 'wrong')
 check_true "nodelay: a refused login answers at once (${ms} ms)" test "$ms" -lt 1500
-check "a password over 1024 bytes is refused" $PAM_AUTH_ERR "$(rc smtp alice@example.test "$(head -c 1100 /dev/zero | tr '\0' p)")"
+check "a password over 512 bytes is refused" $PAM_AUTH_ERR "$(rc smtp alice@example.test "$(head -c 513 /dev/zero | tr '\0' p)")"
 PMN_OTHER_USER=nobody@example.test "$HOST" "$WORK/pam.d" smtp alice@example.test 'wrong' -1 timing 300 >"$WORK/timing.log" 2>&1
 check "timing run: wrong password and unknown user alternate cleanly" 0 "$?"
 sed 's/^/# /' "$WORK/timing.log"

@@ -21,10 +21,10 @@ public static class HashCommand
 
         options:
           --scheme SCHEME  sha512crypt (default), sha256crypt, md5crypt, bcrypt, argon2id
-          --rounds N       sha-crypt rounds 1000..5000000 (default 5000, not written out);
-                           bcrypt cost 4..16 (default 12); argon2id passes t 1..32 (default 3);
+          --rounds N       sha-crypt rounds 1000..400000 (default 5000, not written out);
+                           bcrypt cost 4..14 (default 12); argon2id passes t 1..16 (default 3);
                            not allowed for md5crypt (fixed 1000 rounds)
-          --memory KIB     argon2id memory in KiB, 8..262144 (default 65536 = 64 MiB)
+          --memory KIB     argon2id memory in KiB, 8..65536 (default 65536 = 64 MiB)
           --keep-newline   hash stdin byte for byte (no newline removed)
           --strip-newline  the default; accepted for symmetry with verify
           -h, --help       this text

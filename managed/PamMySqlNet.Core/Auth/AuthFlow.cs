@@ -10,8 +10,10 @@ namespace PamMySqlNet.Auth;
 /// <summary>pam_sm_authenticate and pam_sm_acct_mgmt for one request, with pam_mysql's return codes.</summary>
 public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleLog log, ModuleRequest request)
 {
-    /// <summary>Longer passwords are refused before any hashing (pam_unix caps at 512).</summary>
-    public const int MaxPasswordBytes = 1024;
+    /// <summary>Longer passwords are refused before any hashing, at login and as new passwords:
+    /// PAM_MAX_RESP_SIZE, and what libxcrypt can hash. Bounds the work a typed password adds to
+    /// sha-crypt and phpass, whose cost grows with its length.</summary>
+    public const int MaxPasswordBytes = 512;
 
     /// <summary>pam_unix's delay after a failed login, unless nodelay.</summary>
     public const int FailDelayMicroseconds = 2_000_000;
@@ -126,9 +128,20 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             log.Write(LogLevel.Notice, $"authentication refused: password longer than {MaxPasswordBytes} bytes for {Who}");
             return (PamCode.AuthErr, null);
         }
-        var found = store.Lookup(request.User);
+        // Whatever the stored value ({PLAIN} empty, a hash of ""): empty only with nullok, and only
+        // when the application allows it (sshd's PermitEmptyPasswords no sets DISALLOW_NULL_AUTHTOK).
+        if (password.Length == 0 && !EmptyPasswordAllowed)
+        {
+            log.Write(LogLevel.Notice, settings.NullOk
+                ? $"authentication refused: empty password for {Who} (the application disallows empty passwords)"
+                : $"authentication refused: empty password for {Who} (nullok is not set)");
+            return (PamCode.AuthErr, null);
+        }
+        // A process that has verified no row of this table yet (every one-shot host and fork helper)
+        // reads one other row's scheme and cost in the same query, known user or not.
+        var found = store.Lookup(request.User, withSample: !DummyHashes.Knows(settings));
         if (found.Status == LookupStatus.NotFound)
-            DummyHashes.VerifyAgainstDummy(settings, password);
+            DummyHashes.VerifyAgainstDummy(settings, password, found.Sample);
         if (found.Status != LookupStatus.Found)
             return (StoreFailures.Report(found, "authentication", Who, settings.Verbose, log), null);
         return (Verify(password, found), found);
@@ -140,6 +153,8 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             return NoStoredPassword(password);
 
         var result = PasswordVerifier.Verify(settings.Crypt, password, found.StoredPassword, VerifyOptionsFor(settings));
+        if (result is VerifyResult.Match or VerifyResult.NoMatch)
+            DummyHashes.Observe(settings, found.StoredPassword);
         switch (result)
         {
             case VerifyResult.Match:
@@ -148,6 +163,9 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
                 return PamCode.Success;
             case VerifyResult.NoMatch:
                 log.Write(LogLevel.Notice, $"authentication failure: wrong password for {Who}");
+                return PamCode.AuthErr;
+            case VerifyResult.Malformed when HashCost.Of(found.StoredPassword, out string? overCap) is null && overCap is not null:
+                log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} is refused: {overCap}");
                 return PamCode.AuthErr;
             case VerifyResult.Malformed:
                 log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} is not a valid hash for crypt={CryptModeNames.Name(settings.Crypt)}");
@@ -160,11 +178,13 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
 
     internal static VerifyOptions VerifyOptionsFor(ModuleSettings s) => new() { Use323Passwd = s.Use323Passwd };
 
+    /// <summary>nullok is set and the application does not pass PAM_DISALLOW_NULL_AUTHTOK.</summary>
+    private bool EmptyPasswordAllowed => settings.NullOk && (request.Flags & PamFlags.DisallowNullAuthTok) == 0;
+
     /// <summary>NULL or empty stored password: refused unless nullok and the application allows it.</summary>
     private PamCode NoStoredPassword(byte[] password)
     {
-        bool allowed = settings.NullOk && password.Length == 0
-                       && (request.Flags & PamFlags.DisallowNullAuthTok) == 0;
+        bool allowed = EmptyPasswordAllowed && password.Length == 0;
         if (allowed)
             return PamCode.Success;
         log.Write(LogLevel.Notice, $"authentication failure: {Who} has no stored password");

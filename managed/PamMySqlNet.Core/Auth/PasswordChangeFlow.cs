@@ -12,15 +12,21 @@ namespace PamMySqlNet.Auth;
 /// current password. UPDATE_AUTHTOK: the current password again (unless root), the new one twice
 /// (or from an earlier module with use_first_pass), then one UPDATE that must change exactly one row.
 /// </summary>
+/// <remarks>"Root" is pam_unix's rule: real uid 0 and no PAM_CHANGE_EXPIRED_AUTHTOK (a root daemon
+/// changing an expired password for a remote user must still check the current one). A wrong
+/// current password requests the failure delay (unless nodelay). An account whose status has bit 0
+/// set (expired) cannot change its password (pam_mysql's PAM_AUTHTOK_LOCK_BUSY). New passwords
+/// longer than <see cref="AuthFlow.MaxPasswordBytes"/> are refused: login would refuse them.</remarks>
 public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store, IModuleLog log, ModuleRequest request,
     IPamConversation conversation)
 {
     public const int PrelimCheck = 0x4000;
     public const int UpdateAuthTok = 0x2000;
+    public const int ChangeExpiredAuthTok = 0x0020;
 
     private readonly SqlAudit _audit = new(settings, store, log, request);
     private string Who => StoreFailures.Who(request);
-    private bool CallerIsRoot => request.CallerUid == 0;
+    private bool CallerIsRoot => request.CallerUid == 0 && ((int)request.Flags & ChangeExpiredAuthTok) == 0;
 
     public PamCode Run()
     {
@@ -43,6 +49,11 @@ public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store
         {
             PamCode code = StoreFailures.Report(found, "password change", Who, settings.Verbose, log);
             return code == PamCode.AuthInfoUnavail ? (prelim ? PamCode.TryAgain : PamCode.AuthTokErr) : code;
+        }
+        if (settings.StatColumn is not null && found.AccountStatus is { } status && (status & 1) != 0)
+        {
+            log.Write(LogLevel.Notice, $"password change refused: the account of {Who} has expired");
+            return PamCode.AuthTokLockBusy;
         }
         PamCode old = CheckCurrentPassword(found.StoredPassword, prelim);
         if (old != PamCode.Success || prelim)
@@ -74,6 +85,8 @@ public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store
             if (result == VerifyResult.Match)
                 return PamCode.Success;
             log.Write(LogLevel.Notice, $"password change refused: wrong current password for {Who}");
+            if (!settings.NoDelay)
+                conversation.RequestFailDelay(AuthFlow.FailDelayMicroseconds);
             return PamCode.AuthErr;
         }
         finally
@@ -92,6 +105,11 @@ public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store
             if (fresh!.Length == 0)
             {
                 log.Write(LogLevel.Notice, $"password change refused: empty new password for {Who}");
+                return PamCode.AuthTokErr;
+            }
+            if (fresh.Length > AuthFlow.MaxPasswordBytes)
+            {
+                log.Write(LogLevel.Notice, $"password change refused: the new password for {Who} is longer than {AuthFlow.MaxPasswordBytes} bytes");
                 return PamCode.AuthTokErr;
             }
             string? stored = NewPasswordFormat.Create(settings, fresh, out string? error);

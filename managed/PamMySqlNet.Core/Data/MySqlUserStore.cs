@@ -18,22 +18,40 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
 {
     private readonly ServerCertificateCheck? _trust = TlsTrust.For(settings);
 
-    public UserLookup Lookup(string userName) => WithConnection(
+    public UserLookup Lookup(string userName) => Lookup(userName, withSample: false);
+
+    /// <remarks>With a sample (<see cref="QuerySet.LookupWithSample"/>), the last column marks the rows:
+    /// 0 the user's, 1 the sample; still one query and one round trip.</remarks>
+    public UserLookup Lookup(string userName, bool withSample) => WithConnection(
         (connection, endpoint) =>
         {
-            using var command = new MySqlCommand(queries.Lookup, connection);
+            bool sampled = withSample && queries.LookupWithSample is not null;
+            using var command = new MySqlCommand(sampled ? queries.LookupWithSample : queries.Lookup, connection);
             command.Parameters.AddWithValue(QuerySet.UserParameter, userName);
             using var reader = command.ExecuteReader();
-            if (!reader.Read())
-                return new UserLookup(LookupStatus.NotFound);
-            string? stored = reader.IsDBNull(0) ? null : ReadText(reader.GetValue(0));
+            string? sample = null, stored = null;
             long? status = null;
             bool unreadable = false;
-            if (queries.LookupHasStatus && reader.FieldCount > 1 && !reader.IsDBNull(1))
-                unreadable = !TryReadInteger(reader.GetValue(1), out status);
-            if (reader.Read())
-                return new UserLookup(LookupStatus.Ambiguous, Detail: "the query returned more than one row");
-            return new UserLookup(LookupStatus.Found, stored, AccountStatus: status, AccountStatusUnreadable: unreadable);
+            int rows = 0;
+            while (reader.Read())
+            {
+                if (sampled && Convert.ToInt32(reader.GetValue(reader.FieldCount - 1), System.Globalization.CultureInfo.InvariantCulture) == 1)
+                {
+                    sample = reader.IsDBNull(0) ? null : ReadText(reader.GetValue(0));
+                    continue;
+                }
+                if (++rows > 1)
+                    continue;
+                stored = reader.IsDBNull(0) ? null : ReadText(reader.GetValue(0));
+                if (queries.LookupHasStatus && reader.FieldCount > 1 && !reader.IsDBNull(1))
+                    unreadable = !TryReadInteger(reader.GetValue(1), out status);
+            }
+            return rows switch
+            {
+                0 => new UserLookup(LookupStatus.NotFound, Sample: sample),
+                1 => new UserLookup(LookupStatus.Found, stored, AccountStatus: status, AccountStatusUnreadable: unreadable, Sample: sample),
+                _ => new UserLookup(LookupStatus.Ambiguous, Detail: "the query returned more than one row"),
+            };
         },
         (status, detail) => new UserLookup(status == WriteStatus.Unavailable ? LookupStatus.Unavailable : LookupStatus.QueryFailed, Detail: detail),
         idempotent: true);

@@ -18,13 +18,16 @@ public enum LookupStatus
 /// The result of looking a user up. <see cref="StoredPassword"/> is null when the column is NULL;
 /// <see cref="AccountStatus"/> is the statcolumn value (null when NULL or not configured).
 /// <see cref="Detail"/> names the cause of a failure for the log; it never holds a secret.
+/// <see cref="Sample"/>: with <see cref="IUserStore.Lookup(string, bool)"/>, one stored password of
+/// any user of the table (only its scheme and cost are used, for the unknown-user dummy).
 /// </summary>
 public sealed record UserLookup(
     LookupStatus Status,
     string? StoredPassword = null,
     string? Detail = null,
     long? AccountStatus = null,
-    bool AccountStatusUnreadable = false)
+    bool AccountStatusUnreadable = false,
+    string? Sample = null)
 {
     /// <summary>Deliberately not the stored password: records print their members.</summary>
     public override string ToString() => $"UserLookup {{ Status = {Status}, Detail = {Detail} }}";
@@ -48,6 +51,10 @@ public sealed record LogRow(string Message, string User, string? Host, string? R
 public interface IUserStore
 {
     UserLookup Lookup(string userName);
+
+    /// <summary>The lookup, and with <paramref name="withSample"/> also one non-NULL stored password of
+    /// any user in <see cref="UserLookup.Sample"/>, in the same query (stores that cannot: none).</summary>
+    UserLookup Lookup(string userName, bool withSample) => Lookup(userName);
 
     /// <summary>Stores a new password string for exactly one user.</summary>
     WriteResult UpdatePassword(string userName, string newStoredPassword);

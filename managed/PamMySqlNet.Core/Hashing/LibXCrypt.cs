@@ -10,6 +10,7 @@ public static partial class LibXCrypt
 {
     private const string Library = "libcrypt.so.1";
     private const int CryptDataSize = 32768; // sizeof(struct crypt_data) in libxcrypt
+    private const int MaxPassphraseBytes = 512; // CRYPT_MAX_PASSPHRASE_SIZE, with the NUL
 
     [LibraryImport(Library, EntryPoint = "crypt_rn")]
     private static unsafe partial byte* CryptRn(byte* phrase, byte* setting, byte* data, int size);
@@ -17,7 +18,9 @@ public static partial class LibXCrypt
     /// <summary>crypt(phrase, stored) compared with stored; Malformed when libxcrypt refuses the setting.</summary>
     public static unsafe VerifyResult Verify(ReadOnlySpan<byte> password, string stored)
     {
-        if (password.IndexOf((byte)0) >= 0 || stored.Contains('\0'))
+        // libxcrypt hashes at most 511 bytes (CRYPT_MAX_PASSPHRASE_SIZE counts the NUL): no stored
+        // string can be the hash of a longer one, so it does not match (not "malformed", I6).
+        if (password.IndexOf((byte)0) >= 0 || stored.Contains('\0') || password.Length >= MaxPassphraseBytes)
             return VerifyResult.NoMatch;
         byte[] phrase = new byte[password.Length + 1];
         byte[] setting = new byte[System.Text.Encoding.UTF8.GetByteCount(stored) + 1];

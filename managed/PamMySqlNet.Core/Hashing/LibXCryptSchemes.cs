@@ -6,16 +6,19 @@ namespace PamMySqlNet.Hashing;
 /// formats listed here reach libxcrypt; any other string is Malformed.
 /// </summary>
 /// <remarks>
-/// Caps: yescrypt / gost-yescrypt: flavour <c>j</c>, N character at most <c>D</c> (mkpasswd cost 9,
-/// 256 MiB), r character at most <c>T</c>, no extra parameters; scrypt <c>$7$</c>: N ≤ 2^16,
-/// r ≤ 32, p = 1; sunmd5: rounds ≤ 1,000,000; <c>$sha1$</c>: rounds ≤ 2,000,000; BSDi <c>_</c>:
-/// count ≤ 1,000,000; DES: exactly 13 crypt-base64 characters; NT <c>$3$$</c> + 32 hex.
+/// Caps (one verify stays near a second of CPU and 64 MiB, see <see cref="SchemeRegistry"/>):
+/// yescrypt / gost-yescrypt: flavour <c>j</c>, no extra parameters, memory 128·r·N at most
+/// 64 MiB (<c>$y$jBT$</c>, mkpasswd cost 7; the default <c>j9T</c> is 16 MiB); scrypt <c>$7$</c>:
+/// 128·r·N ≤ 64 MiB, r ≤ 32, p = 1; sunmd5: rounds ≤ 500,000; <c>$sha1$</c>: rounds ≤ 500,000;
+/// BSDi <c>_</c>: count ≤ 1,000,000; DES: exactly 13 crypt-base64 characters; NT <c>$3$$</c> + 32 hex.
 /// </remarks>
 public static class LibXCryptSchemes
 {
-    public const int MaxSunMd5Rounds = 1_000_000;
-    public const int MaxSha1CryptRounds = 2_000_000;
+    public const int MaxSunMd5Rounds = 500_000;
+    public const int MaxSha1CryptRounds = 500_000;
     public const int MaxBsdiCount = 1_000_000;
+    /// <summary>yescrypt and scrypt: at most 64 MiB (128·r·N bytes).</summary>
+    public const long MaxYescryptBytes = 64L << 20;
 
     public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored) =>
         IsAcceptable(stored) ? LibXCrypt.Verify(password, stored) : VerifyResult.Malformed;
@@ -34,7 +37,7 @@ public static class LibXCryptSchemes
                 return false;
             int n = Codec.CryptIndex(s[3]);
             long r = Decode30(s.AsSpan(4, 5)), p = Decode30(s.AsSpan(9, 5));
-            return n is >= 1 and <= 16 && r is >= 1 and <= 32 && p == 1;
+            return n is >= 1 and <= 30 && r is >= 1 and <= 32 && p == 1 && (128L * r << n) <= MaxYescryptBytes;
         }
         if (s.StartsWith("$md5", StringComparison.Ordinal))
         {
@@ -69,7 +72,8 @@ public static class LibXCryptSchemes
         if (end != 3)
             return false;
         int n = Codec.CryptIndex(rest[1]), r = Codec.CryptIndex(rest[2]);
-        return rest[0] == 'j' && n >= 0 && n <= Codec.CryptIndex('D') && r >= 0 && r <= Codec.CryptIndex('T');
+        // N = 2^(n+1), r = r+1 (libxcrypt's yescrypt parameter encoding).
+        return rest[0] == 'j' && n >= 0 && n <= 30 && r >= 0 && (128L * (r + 1) << (n + 1)) <= MaxYescryptBytes;
     }
 
     private static long Decode24(ReadOnlySpan<char> c)

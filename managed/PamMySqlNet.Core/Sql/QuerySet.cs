@@ -11,7 +11,11 @@ namespace PamMySqlNet.Sql;
 /// <paramref name="LookupHasStatus"/>; at most two rows.</param>
 /// <param name="Update">Writes a new stored password for one user.</param>
 /// <param name="LogInsert">Writes an sqllog row; null when sqllog is off.</param>
-public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update, string? LogInsert)
+/// <param name="LookupWithSample">The lookup, and in the same query one stored password of any user
+/// of the table, rows marked by a last column (0 the user's, 1 the sample): the unknown-user dummy
+/// follows the sample's scheme and cost (<c>DummyHashes</c>) in a process that has not yet verified
+/// a row. Null with a custom <c>select</c>.</param>
+public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update, string? LogInsert, string? LookupWithSample = null)
 {
     public const string UserParameter = "@pmn_user";
     public const string HashParameter = "@pmn_hash";
@@ -37,7 +41,8 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
         string? log = null;
         if (s.SqlLog && (log = BuildLogInsert(s, out error)) is null)
             return null;
-        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s), log);
+        string? sampled = s.Select is null ? GeneratedLookupWithSample(s) : null;
+        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s), log, sampled);
     }
 
     private static string GeneratedLookup(ModuleSettings s)
@@ -45,6 +50,13 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
         string columns = s.StatColumn is null ? s.PasswdColumn! : $"{s.PasswdColumn}, {s.StatColumn}";
         // LIMIT 2: two rows are enough to see that a name is not unique.
         return $"SELECT {columns} FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(s.Where)} LIMIT 2";
+    }
+
+    private static string GeneratedLookupWithSample(ModuleSettings s)
+    {
+        string columns = s.StatColumn is null ? s.PasswdColumn! : $"{s.PasswdColumn}, {s.StatColumn}";
+        return $"(SELECT {columns}, 0 FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(s.Where)} LIMIT 2)"
+               + $" UNION ALL (SELECT {columns}, 1 FROM {s.Table} WHERE {s.PasswdColumn} IS NOT NULL{WhereSuffix(s.Where)} LIMIT 1)";
     }
 
     /// <summary>select=...: %u (bare or quoted) becomes the user parameter.</summary>

@@ -308,10 +308,10 @@ public class ModuleEntryTests
     public void OverlongPasswordIsRefusedBeforeTheLookup()
     {
         var store = new FixedStore(new(LookupStatus.Found, AliceHash));
-        var (code, log) = Run(store, new string('p', 1025));
+        var (code, log) = Run(store, new string('p', 513));
         Assert.Equal(PamCode.AuthErr, code);
         Assert.Equal(0, store.Calls);
-        Assert.Contains("longer than 1024 bytes", log.Lines.Single().Message);
+        Assert.Contains("longer than 512 bytes", log.Lines.Single().Message);
     }
 
     // AccountMemo: acct_mgmt right after a successful authenticate on the same handle reuses its row.

@@ -27,6 +27,19 @@ public class QuerySetTests
         Assert.Null(q.LogInsert);
     }
 
+    /// <summary>The lookup of a process that has verified no row yet: the user's rows (marked 0) and one
+    /// stored password of the table (marked 1), whose cost the unknown-user dummy follows.</summary>
+    [Fact]
+    public void TheLookupWithASampleIsStillOneQuery()
+    {
+        Assert.Equal("(SELECT password, 0 FROM mailbox WHERE username = @pmn_user LIMIT 2)"
+                     + " UNION ALL (SELECT password, 1 FROM mailbox WHERE password IS NOT NULL LIMIT 1)", Build(Seed).LookupWithSample);
+        Assert.Equal("(SELECT password, st, 0 FROM mailbox WHERE username = @pmn_user AND (active = 1) LIMIT 2)"
+                     + " UNION ALL (SELECT password, st, 1 FROM mailbox WHERE password IS NOT NULL AND (active = 1) LIMIT 1)",
+            Build(Seed with { StatColumn = "st", Where = "active = 1" }).LookupWithSample);
+        Assert.Null(Build(Seed with { Select = "SELECT password FROM mailbox WHERE username = %u" }).LookupWithSample);
+    }
+
     [Fact]
     public void WhereIsAppendedInParentheses()
     {

@@ -1,0 +1,76 @@
+# M2 (security review, December 2026): an unknown user must cost what a wrong password costs, in
+# fresh processes (su, each sshd connection, each fork helper) and warm, for the scheme and cost
+# the stored rows use, not only the configured new-password scheme.
+# Medians of one-shot pmn_pam_host runs, the two kinds interleaved (and alternating which goes
+# first) so that drift on a shared machine cancels; then the host's warm `timing N` mode.
+
+# timing_fresh LABEL SERVICE KNOWN_USER N: N one-shot pmn_pam_host runs of each kind, interleaved
+# (alternating which goes first); the medians of wall time and of CPU time (user + sys of the
+# host process, from its rusage) must be within 10 %. Wall time on a shared 2-core box swings with
+# the load, so a wall-time miss is measured once more before it counts.
+timing_fresh() {
+  local label=$1 svc=$2 known=$3 n=$4 out try wrong_wall=0 wrong_cpu=0 unknown_wall=0 unknown_cpu=0
+  check "$label: codes (wrong password, unknown user)" "$PAM_AUTH_ERR $PAM_USER_UNKNOWN" \
+    "$(rc "$svc" "$known" wrong-password) $(rc "$svc" nobody-here@example.test wrong-password)"
+  for try in 1 2; do
+    out=$(python3 - "$HOST" "$WORK/pam.d" "$svc" "$known" nobody-here@example.test "$n" <<'PY'
+import resource, statistics, subprocess, sys, time
+host, confdir, svc, known, unknown, n = sys.argv[1:7]
+res = {"wrong": ([], []), "unknown": ([], [])}
+def one(kind, user):
+    r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+    subprocess.run([host, confdir, svc, user, "wrong-password", "-1", "auth"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t1, r1 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    res[kind][0].append((t1 - t0) * 1e6)
+    res[kind][1].append((r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) * 1e6)
+for i in range(int(n)):
+    order = [("wrong", known), ("unknown", unknown)]
+    for kind, user in (order if i % 2 == 0 else order[::-1]):
+        one(kind, user)
+print(" ".join(f"{k}_{m}={statistics.median(res[k][j]):.0f}" for k in ("wrong", "unknown") for j, m in enumerate(("wall", "cpu"))))
+PY
+)
+    eval "$out" 2>/dev/null || { check "$label: fresh-process measurement ran" ok "${out:-no output}"; return; }
+    check_note "$label: fresh-process medians over $n runs each (try $try): wall ${wrong_wall} vs ${unknown_wall} us, CPU ${wrong_cpu} vs ${unknown_cpu} us (wrong password vs unknown user)"
+    within10 "$wrong_wall" "$unknown_wall" && break
+  done
+  check_true "$label: fresh process, unknown user's CPU time within 10 % of a wrong password's (${wrong_cpu} vs ${unknown_cpu} us)" \
+    within10 "$wrong_cpu" "$unknown_cpu"
+  check_true "$label: fresh process, unknown user's wall time within 10 % of a wrong password's (${wrong_wall} vs ${unknown_wall} us)" \
+    within10 "$wrong_wall" "$unknown_wall"
+}
+within10() { awk -v w="$1" -v u="$2" 'BEGIN { d = u - w; if (d < 0) d = -d; exit !(w > 0 && d <= 0.10 * w) }'; }
+
+# timing_warm LABEL SERVICE KNOWN_USER N: the same in one process (pmn_pam_host timing N).
+timing_warm() {
+  local label=$1 svc=$2 known=$3 n=$4 out mw mu
+  out=$(PMN_OTHER_USER=nobody-here@example.test "$HOST" "$WORK/pam.d" "$svc" "$known" wrong-password -1 timing "$n" 2>&1)
+  mw=$(sed -n 's/^wrong_password_median_us=\([0-9]*\).*/\1/p' <<<"$out")
+  mu=$(sed -n 's/^unknown_user_median_us=\([0-9]*\).*/\1/p' <<<"$out")
+  check_note "$label: warm medians over $n rounds: wrong password ${mw:-?} us, unknown user ${mu:-?} us"
+  check_true "$label: warm, unknown user within 10 % of a wrong password (${mw:-?} vs ${mu:-?} us)" \
+    within10 "${mw:-0}" "${mu:-0}"
+}
+
+security_timing() {
+  # md5crypt rows (the frame's alice, made by openssl passwd -1), crypt=1 md5=1.
+  service timing-md5 "$SEED"
+  timing_fresh "md5crypt rows" timing-md5 alice@example.test 15
+  timing_warm "md5crypt rows" timing-md5 alice@example.test 40
+
+  # bcrypt-10 rows (mkpasswd, an independent tool) in their own table, crypt=1 without blowfish
+  # or md5: new passwords would be sha512crypt (5000 rounds, ~20x cheaper than bcrypt-10), which
+  # the dummy followed before.
+  mdb_sql "CREATE TABLE postfix.bcryptbox LIKE postfix.mailbox"
+  on_exit mdb_sql "DROP TABLE IF EXISTS postfix.bcryptbox"
+  local u h
+  for u in bob@example.test carol@example.test; do
+    h=$(printf '%s\n' 'B0b-pass!' | mkpasswd -m bcrypt -R 10 -s)
+    mdb_sql "INSERT INTO postfix.bcryptbox (username, password, local_part, domain) VALUES ('$u', '$h', '${u%%@*}', 'example.test')"
+  done
+  local args=${SEED/ md5=1/}
+  service timing-bcrypt "${args/table=mailbox/table=bcryptbox}"
+  timing_fresh "bcrypt-10 rows, crypt=1 (new passwords sha512crypt)" timing-bcrypt bob@example.test 9
+  timing_warm "bcrypt-10 rows, crypt=1 (new passwords sha512crypt)" timing-bcrypt bob@example.test 9
+}
