@@ -21,7 +21,7 @@ public static class HashCommand
 
         options:
           --scheme SCHEME  sha512crypt (default), sha256crypt, md5crypt, bcrypt, argon2id
-          --rounds N       sha-crypt rounds 1000..400000 (default 5000, not written out);
+          --rounds N       sha-crypt rounds 1000..1000000 (default 5000, not written out);
                            bcrypt cost 4..14 (default 12); argon2id passes t 1..16 (default 3);
                            not allowed for md5crypt (fixed 1000 rounds)
           --memory KIB     argon2id memory in KiB, 8..65536 (default 65536 = 64 MiB)

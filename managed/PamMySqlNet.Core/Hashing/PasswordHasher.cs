@@ -16,7 +16,7 @@ public static class PasswordHasher
     public const int DefaultArgon2MemoryKiB = 65536;
     public const int DefaultArgon2Iterations = 3;
 
-    /// <param name="rounds">sha-crypt: rounds (1000..400,000, null = 5000 without a rounds= field);
+    /// <param name="rounds">sha-crypt: rounds (1000..1,000,000, null = 5000 without a rounds= field);
     /// bcrypt: cost (4..16, null = 12); argon2id: iterations t (1..32, null = 3); md5crypt: must be null.</param>
     public static string Hash(PasswordHashScheme scheme, ReadOnlySpan<byte> password, int? rounds = null) => scheme switch
     {

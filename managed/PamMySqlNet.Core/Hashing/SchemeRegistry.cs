@@ -12,7 +12,7 @@ namespace PamMySqlNet.Hashing;
 /// <para>Cost caps (a stored string asking for more is Malformed, so the caller logs it):</para>
 /// <list type="bullet">
 /// <item>any stored value: at most <see cref="MaxStoredLength"/> (1024) characters;</item>
-/// <item>sha256crypt/sha512crypt: rounds 1000..400,000 (<see cref="ShaCrypt.MaxRounds"/>);</item>
+/// <item>sha256crypt/sha512crypt: rounds 1000..1,000,000 (<see cref="ShaCrypt.MaxRounds"/>);</item>
 /// <item>bcrypt: cost 4..14 (<see cref="BCrypt.MaxCost"/>);</item>
 /// <item>argon2i/id: memory ≤ 64 MiB (m ≤ 65536), t ≤ 16, p ≤ 16 (<see cref="Argon2"/>);</item>
 /// <item>Dovecot PBKDF2 and SCRAM: iterations ≤ 1,000,000;</item>

@@ -58,7 +58,7 @@ public static class OptionTable
         new("blowfish", [], "users.use_blowfish", "false", "With crypt=1 or auto: write new passwords as bcrypt ($2b$).",
             (s, v) => s with { Blowfish = Bool(v) }),
         new("rounds", [], "users.rounds", "(scheme default)",
-            "Cost of new hashes: sha-crypt rounds (1000-400000), bcrypt log2 cost (4-14), argon2id iterations.",
+            "Cost of new hashes: sha-crypt rounds (1000-1000000), bcrypt log2 cost (4-14), argon2id iterations.",
             (s, v) => s with { Rounds = Int(v, 4, 999_999_999) }),
         new("sqllog", [], "log.enabled", "false", "Write a row to logtable for each authentication, password change and session.",
             (s, v) => s with { SqlLog = Bool(v) }),

@@ -230,7 +230,7 @@ public class SecurityFlowTests
     // --- L1: stored values over a cost cap
 
     [Theory]
-    [InlineData("$6$rounds=400001$saltsalt$hashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashh", "sha-crypt rounds 400001 is over the cap of 400000")]
+    [InlineData("$6$rounds=1000001$saltsalt$hashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashhashh", "sha-crypt rounds 1000001 is over the cap of 1000000")]
     [InlineData("$2b$15$Rf7VLb81qjr9NL0pmNmMj.ASAbpBxhK2D5uvpBYFjscR8elTlRbJm", "bcrypt cost 15 is over the cap of 14")]
     [InlineData("$y$jCT$YFDtrMVsImh0ufFisD8lk0$rQjzk.RB6cZ7/b5eeDrepMjdezB.BnH.9YPbE91j3P5", "yescrypt memory 128 MiB is over the cap of 64 MiB")]
     public void AStoredValueOverACapIsRefusedWithAnOverTheCapLine(string stored, string why)
