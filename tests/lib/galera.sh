@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# A 3-node MariaDB Galera cluster on loopback (shared/DESIGN.md §6): galera-4, rsync state transfer,
+# A 3-node MariaDB Galera cluster on loopback (docs/design.md, Test infrastructure): galera-4, rsync state transfer,
 # each node its own defaults file, datadir and ports, run as the mysql user (rsync SST fails as
 # root), bootstrapped by node 1, joiners one at a time. Every function is prefixed gal_.
 # Needs mdb_free_port from tests/lib/mariadb.sh.

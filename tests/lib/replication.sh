@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# A MariaDB primary and an asynchronous read-only replica on loopback (shared/DESIGN.md §6), built
+# A MariaDB primary and an asynchronous read-only replica on loopback (docs/design.md, Test infrastructure), built
 # on tests/lib/mariadb.sh (source that first). Every function is prefixed repl_.
 #
 #   repl_start DIR       -> primary in DIR/primary, replica in DIR/replica, replicating with GTID;
