@@ -22,6 +22,16 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as openssh-server, dovecot-imapd and vsftpd start their system services on every
+# address when installed; the tests only ever run private loopback instances. Where the machine
+# has no policy-rc.d (container images ship one), one that refuses every start is in place for
+# the install.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\n# pam_mysql_net build/install-deps.sh: no service starts during the install\nexit 101\n' \
+    >/usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 # Postfix asks how it is used; a local-only answer keeps its installer quiet. No daemon is
 # started by the tests except their own private instances.
 echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
