@@ -20,8 +20,9 @@ pkg_need() {
 pkg_install_needed() {
   [ ${#PKG_NEEDED[@]} -eq 0 ] && return 0
   echo "# installing ${PKG_NEEDED[*]}"
-  # postfix asks for its mailer type through debconf.
-  echo "postfix postfix/main_mailer_type select Internet Site" | debconf-set-selections
+  # postfix asks for its mailer type through debconf: the same answers as build/install-deps.sh.
+  echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
+  echo "postfix postfix/mailname string localhost" | debconf-set-selections
   local apt=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${PKG_NEEDED[@]}")
   "${apt[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && "${apt[@]}" >/dev/null; } || return 1
   PKG_NEEDED=()
