@@ -14,6 +14,7 @@ PACKAGES=(
   apache2-utils dovecot-core php-cli argon2           # more reference hash tools (htpasswd, doveadm pw, ...)
   libpam-mysql                                        # the C pam_mysql.so, for the differential suite
   dovecot-imapd vsftpd openssh-server sshpass         # real PAM hosts (tests/integration/services.sh)
+  galera-4 rsync bc iproute2                          # fail-over suite (Galera), e2e listening checks
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -34,17 +34,6 @@ public static class ModuleEntry
         }
     }
 
-    /// <summary>Notices already logged by this process: a long-lived host (Dovecot, saslauthd) would
-    /// otherwise repeat the same line at every login, as a config file is read at every call.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Noticed = new(StringComparer.Ordinal);
-
-    private static bool FirstTimeInProcess(string notice)
-    {
-        if (Noticed.Count >= 64)
-            Noticed.Clear();
-        return Noticed.TryAdd(notice, 0);
-    }
-
     private static PamCode RunUnguarded(ModuleRequest request, IPamConversation conversation, IModuleLog log,
         StoreFactory storeFactory, IConfigSource? configSource)
     {
@@ -55,9 +44,10 @@ public static class ModuleEntry
         var parsed = line.Parsed;
         foreach (var name in parsed.UnknownOptions)
             log.Write(LogLevel.Warning, $"unknown {UserNames.ForLog(name)} ignored");
+        // Once per process: a long-lived host (Dovecot, saslauthd) would otherwise repeat the same
+        // line at every login, as a config file is read at every call.
         foreach (var notice in parsed.Notices)
-            if (FirstTimeInProcess(notice))
-                log.Write(LogLevel.Notice, notice);
+            OncePerProcess.Write(log, LogLevel.Notice, notice);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace PamMySqlNet.Auth;
 
 /// <summary>
@@ -10,15 +8,13 @@ namespace PamMySqlNet.Auth;
 /// </summary>
 public static class PasswordExposure
 {
-    private static readonly ConcurrentDictionary<string, bool> Warned = new(StringComparer.Ordinal);
-
     /// <summary>Whether the arguments carry a non-empty passwd= (plain or bracketed).</summary>
     public static bool HasPasswordArgument(IReadOnlyList<string> args)
     {
-        foreach (string a in args)
+        foreach (string arg in args)
         {
-            string arg = a.StartsWith('[') ? a[1..] : a;
-            if (arg.StartsWith("passwd=", StringComparison.Ordinal) && arg.TrimEnd(']').Length > "passwd=".Length)
+            var (name, value) = Options.OptionParser.Split(arg);
+            if (name == "passwd" && value.Length > 0)
                 return true;
         }
         return false;
@@ -44,12 +40,12 @@ public static class PasswordExposure
             + "put it in a config_file owned by root with mode 0600 and remove it from the line";
     }
 
+    /// <summary>Looks at the service file once per process (not at every login).</summary>
     public static void WarnOnce(IReadOnlyList<string> args, string? service, Logging.IModuleLog log)
     {
-        if (service is null || Warned.ContainsKey(service))
+        if (service is null || !Logging.OncePerProcess.First("passwd= exposure check\0" + service))
             return;
         if (Check(args, service) is { } warning)
             log.Write(Logging.LogLevel.Warning, warning);
-        Warned[service] = true;
     }
 }

@@ -14,13 +14,22 @@ public static class OncePerProcess
     private static readonly ConcurrentDictionary<string, byte> Written = new(StringComparer.Ordinal);
 
     /// <returns>True when the line was written now, false when this process already wrote it.</returns>
-    public static bool Warn(IModuleLog log, string message)
+    /// <summary>True the first time <paramref name="key"/> is seen in this process.</summary>
+    public static bool First(string key)
     {
         if (Written.Count >= MaxRemembered)
             Written.Clear();
-        if (!Written.TryAdd(message, 0))
+        return Written.TryAdd(key, 0);
+    }
+
+    /// <summary>Writes the line unless this process already wrote the same one.</summary>
+    public static bool Write(IModuleLog log, LogLevel level, string message)
+    {
+        if (!First(message))
             return false;
-        log.Write(LogLevel.Warning, message);
+        log.Write(level, message);
         return true;
     }
+
+    public static bool Warn(IModuleLog log, string message) => Write(log, LogLevel.Warning, message);
 }
