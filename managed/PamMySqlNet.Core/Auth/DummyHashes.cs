@@ -182,9 +182,13 @@ internal static class DummyHashes
         Seen[Key(s)] = cost;
     }
 
-    private static string Key(ModuleSettings s) =>
+    /// <summary>The table a setting reads (computed once per settings object: parsed lines are
+    /// kept per process, so a warm login does not rebuild it).</summary>
+    private static string Key(ModuleSettings s) => Keys.GetValue(s, static s =>
         string.Join('\u001f', s.Crypt.ToString(), string.Join(',', s.Hosts.Select(h => h.ToString())), s.Database, s.Table,
-            s.PasswdColumn, s.Select, s.Where);
+            s.PasswdColumn, s.Select, s.Where));
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModuleSettings, string> Keys = new();
 
     /// <summary>For tests: forget what was seen.</summary>
     internal static void Reset() => Seen.Clear();
