@@ -160,5 +160,7 @@ int pmn_core_call(pam_handle_t *pamh, const pmn_request *request)
     int rc = loaded ? handle(request) : PAM_SERVICE_ERR;
     if (warming)
         pthread_join(warmup, NULL);
+    if (loaded)
+        pmn_host_settle_new_threads();
     return rc;
 }

@@ -13,9 +13,16 @@
  *   the main malloc arena (mallopt M_ARENA_MAX=1) instead of reserving 64 MiB of address space
  *   for each. Left alone where the host already has threads or sets MALLOC_ARENA_MAX or
  *   GLIBC_TUNABLES itself.
+ * - After a call that left new threads in the process (the runtime's finalizer, timer and socket
+ *   threads start during the first logins), the shim waits until each has run at least once
+ *   before returning to the host: a host that forks right after the login (vsftpd's post-login
+ *   child, sshd's session) and then calls setuid() would otherwise copy a thread glibc still
+ *   counts as being created, and its setuid() waits for that thread forever (seen under load).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
+#include <time.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,4 +116,54 @@ void pmn_host_share_malloc_arena(void)
     if (read_proc("/proc/self/status", status, sizeof status) <= 0 || status_field(status, "Threads") != 1)
         return;
     (void)mallopt(M_ARENA_MAX, 1);
+}
+
+/* The tid's CPU time so far (ns) from /proc/self/task/TID/schedstat; -1 if unknown. */
+static long long task_runtime(const char *tid)
+{
+    char path[300], buf[128];
+    if (snprintf(path, sizeof path, "/proc/self/task/%s/schedstat", tid) >= (int)sizeof path
+        || read_proc(path, buf, sizeof buf) <= 0)
+        return -1;
+    return strtoll(buf, NULL, 10);
+}
+
+/* The process's thread count from /proc/self/stat (field 20), or -1. */
+static long thread_count(void)
+{
+    char buf[1024];
+    if (read_proc("/proc/self/stat", buf, sizeof buf) <= 0)
+        return -1;
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    for (int field = 2; p != NULL && field < 20; field++)
+        p = strchr(p + 1, ' ');
+    return p != NULL ? strtol(p + 1, NULL, 10) : -1;
+}
+
+void pmn_host_settle_new_threads(void)
+{
+    static long known; /* threads seen after the last call; under the caller's serialisation */
+    long now = thread_count();
+    if (now < 0 || now <= __atomic_load_n(&known, __ATOMIC_RELAXED)) {
+        if (now >= 0)
+            __atomic_store_n(&known, now, __ATOMIC_RELAXED);
+        return;
+    }
+    /* Up to 200 ms, 1 ms at a time: every thread must have run at least once. */
+    for (int waited = 0; waited < 200; waited++) {
+        int pending = 0;
+        DIR *d = opendir("/proc/self/task");
+        if (d == NULL)
+            break;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            if (e->d_name[0] != '.' && task_runtime(e->d_name) == 0)
+                pending = 1;
+        closedir(d);
+        if (!pending)
+            break;
+        struct timespec ms = { 0, 1000 * 1000 };
+        nanosleep(&ms, NULL);
+    }
+    __atomic_store_n(&known, now, __ATOMIC_RELAXED);
 }

@@ -28,6 +28,8 @@ typedef struct pmn_room {
 int pmn_host_is_secure(void);
 int pmn_host_room(pmn_room *room);
 void pmn_host_share_malloc_arena(void);
+/* After a core call: waits (200 ms at most) until every thread of the process has run once. */
+void pmn_host_settle_new_threads(void);
 
 /* openssl_warmup.c: loads OpenSSL on a new thread (to be joined); 1 if one was started. */
 #include <pthread.h>
