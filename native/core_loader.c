@@ -13,6 +13,8 @@
  * - The runtime sets SIGPIPE to SIG_IGN when it starts; the host's disposition is restored.
  * - Once the runtime has started, OpenSSL is loaded on a short-lived thread (openssl_warmup.c)
  *   while the request runs; the call that loaded the core joins it before returning to the host.
+ * - A request goes to the resident daemon first when there is one (broker_client.c); the rest
+ *   of this file is for requests that run without it.
  * - Where the runtime must not run in the host (host_route.c), requests go to the helper:
  *   setuid/setgid processes (the caller's environment steers the runtime) and processes whose
  *   address-space cap leaves less room than the runtime needs (it would abort the host).
@@ -136,6 +138,12 @@ static int runtime_fits(pam_handle_t *pamh)
 
 int pmn_core_call(pam_handle_t *pamh, const pmn_request *request)
 {
+    /* First choice: the resident daemon; the host then loads nothing. */
+    pmn_broker_choice broker;
+    pmn_broker_choose(request->argc, request->argv, &broker);
+    int brokered = pmn_broker_call(pamh, &broker, request);
+    if (brokered != PMN_BROKER_NOT_USED)
+        return brokered;
     /* Checked on every call: a process can gain or drop privileges between calls. */
     if (pmn_host_is_secure())
         return call_helper(pamh, request);

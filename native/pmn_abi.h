@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define PMN_ABI_VERSION 4u
+#define PMN_ABI_VERSION 5u
 
 /* Which PAM entry point a request came through. */
 enum pmn_operation {

@@ -12,6 +12,25 @@ int pmn_core_call(pam_handle_t *pamh, const pmn_request *request);
  * the caller closes it); helper_path only names it in log lines. Used after fork. */
 int pmn_helper_call(pam_handle_t *pamh, int helper_fd, const char *helper_path, const pmn_request *request);
 
+/* frames.c: sends the request over fd (a connected stream socket), serves the peer's callbacks
+ * and returns its PAM code; or PMN_EXCHANGE_FAILED (died, silent for idle_ms, garbage), or
+ * PMN_EXCHANGE_VERSION with the peer's ABI version in *peer_version. */
+#define PMN_EXCHANGE_FAILED (-1)
+#define PMN_EXCHANGE_VERSION (-2)
+int pmn_frames_exchange(int fd, const pmn_request *request, int idle_ms, int32_t *peer_version);
+
+/* broker_client.c: the resident daemon, as the pam.d line's broker= and broker_socket= choose. */
+enum pmn_broker_mode { PMN_BROKER_AUTO, PMN_BROKER_OFF, PMN_BROKER_REQUIRED };
+typedef struct pmn_broker_choice {
+    int mode;           /* enum pmn_broker_mode */
+    const char *socket; /* from the arguments, or the compiled-in default */
+} pmn_broker_choice;
+#define PMN_BROKER_NOT_USED (-1)
+void pmn_broker_choose(int argc, const char *const *argv, pmn_broker_choice *choice);
+/* A PAM code when the daemon answered or the request is refused; PMN_BROKER_NOT_USED when the
+ * request is to run in this process (or the helper). */
+int pmn_broker_call(pam_handle_t *pamh, const pmn_broker_choice *choice, const pmn_request *request);
+
 /* module_paths.c: finds NAME (next to the module, else in PMN_LIBEXEC_DIR) and opens it if it is
  * safe to load or run: an O_CLOEXEC descriptor, with the path in path (for log lines only), or
  * -1 after one log line naming the file and the reason. */

@@ -1,5 +1,9 @@
 using PamMySqlNet.Cli.Commands;
+using PamMySqlNet.Cli.Daemon;
 using PamMySqlNet.Helper;
+
+// A Linux program: PAM, UNIX sockets, file modes.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 namespace PamMySqlNet.Cli;
 
@@ -21,6 +25,8 @@ public static class Program
                    check options, config file permissions, servers and a user's entry
           test --service NAME --user USER
                    one login through libpam (like pamtester), with the result explained
+          daemon [--socket PATH] [--workers N]
+                   run the resident daemon that serves the module in root PAM hosts
           help [COMMAND]
                    this text, or a command's (also: COMMAND --help)
 
@@ -52,7 +58,7 @@ public static class Program
     {
         if (args.Count == 0)
         {
-            io.Stderr.WriteLine("pam-mysql-net: missing command (verify, hash, check, test, help); see pam-mysql-net --help");
+            io.Stderr.WriteLine("pam-mysql-net: missing command (verify, hash, check, test, daemon, help); see pam-mysql-net --help");
             return ExitCodes.Usage;
         }
         var rest = args.Skip(1).ToArray();
@@ -73,13 +79,15 @@ public static class Program
                     return CheckCommand.Run(rest, io);
                 case "test":
                     return TestCommand.Run(rest, io);
+                case "daemon":
+                    return DaemonCommand.Run(rest, io);
                 case "bench-verify":
                     return BenchVerifyCommand.Run(rest, io);
                 case "pam-helper":
                     io.Stderr.WriteLine("pam-mysql-net pam-helper: takes no arguments (run by pam_mysql_net.so in forked hosts)");
                     return ExitCodes.Usage;
                 default:
-                    io.Stderr.WriteLine($"pam-mysql-net: unknown command '{args[0]}' (verify, hash, check, test, help); see pam-mysql-net --help");
+                    io.Stderr.WriteLine($"pam-mysql-net: unknown command '{args[0]}' (verify, hash, check, test, daemon, help); see pam-mysql-net --help");
                     return ExitCodes.Usage;
             }
         }
@@ -98,6 +106,7 @@ public static class Program
             "hash" => HashCommand.Help,
             "check" => CheckCommand.Help,
             "test" => TestCommand.Help,
+            "daemon" => DaemonCommand.Help,
             "help" => Help,
             _ => null,
         };

@@ -1,3 +1,6 @@
+// The code under test is Linux-only (PAM, UNIX sockets, file modes).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace PamMySqlNet.Tests;
 
 /// <summary>Files of this repository (README, man pages, C headers), found above the test binary.</summary>

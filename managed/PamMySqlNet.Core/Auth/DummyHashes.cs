@@ -191,5 +191,6 @@ internal static class DummyHashes
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModuleSettings, string> Keys = new();
 
     /// <summary>For tests: forget what was seen.</summary>
-    internal static void Reset() => Seen.Clear();
+    /// <summary>Forgets the schemes seen (the daemon's SIGHUP; the unit tests).</summary>
+    public static void Reset() => Seen.Clear();
 }

@@ -21,6 +21,9 @@ public static class ParsedLines
 
     private static readonly ConcurrentDictionary<string, Line> Remembered = new(StringComparer.Ordinal);
 
+    /// <summary>Forgets every line (the daemon's SIGHUP).</summary>
+    public static void Forget() => Remembered.Clear();
+
     /// <param name="configSource">Tests pass their own reader; lines parsed with one are never remembered.</param>
     public static Line Get(IReadOnlyList<string> args, IConfigSource? configSource)
     {

@@ -33,6 +33,9 @@ public sealed class Loopback
 
     public TimeSpan Wait { get; }
 
+    /// <summary>Forgets every name looked up (the daemon's SIGHUP).</summary>
+    public void Forget() => _lookups.Clear();
+
     public bool Is(DbEndpoint endpoint) => Decide(endpoint, AddressesOf);
 
     /// <summary>The rule, given a lookup that returns null when it has no answer (yet).</summary>

@@ -21,6 +21,13 @@ public sealed class ServerHealth
     private readonly Dictionary<DbEndpoint, long> _downUntilMs = new();
     private long _turn = -1;
 
+    /// <summary>Forgets every failure (the daemon's SIGHUP).</summary>
+    public void Forget()
+    {
+        lock (_lock)
+            _downUntilMs.Clear();
+    }
+
     /// <param name="nowMs">A monotonic clock in milliseconds (injected by the unit tests).</param>
     public ServerHealth(Func<long> nowMs) => _nowMs = nowMs;
 

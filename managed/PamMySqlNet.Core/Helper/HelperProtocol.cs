@@ -3,14 +3,18 @@ using System.Buffers.Binary;
 namespace PamMySqlNet.Helper;
 
 /// <summary>
-/// The frames spoken between the C shim and the helper process (native/helper_client.c is the
-/// other end). A frame is: one type byte, a little-endian uint32 payload length, the payload.
-/// Integers are little-endian int32; a string is an int32 length (-1 for NULL) and its bytes.
+/// The frames spoken between the C shim and a process that runs the core for it: the fork
+/// helper or the resident daemon (native/frames.c is the other end). One request per connection.
+/// A frame is: one type byte, a little-endian uint32 payload length, the payload. Integers are
+/// little-endian int32; a string or byte field is an int32 length (-1 for NULL) and its bytes.
 /// <list type="bullet">
-/// <item>shim → helper: 'Q' request (abi, operation, flags, argc, argv…, user, service, rhost,
-///   caller uid, caller pid); 'T' reply to 'A' or 'S' (PAM code, password or NULL).</item>
-/// <item>helper → shim: 'L' log line (priority, text); 'A' password request (item, mode, prompt);
+/// <item>shim → core: 'Q' request (abi, operation, flags, argc, argv…, user, service, rhost,
+///   caller uid, caller pid); 'T' reply to 'A', 'S' or 'G' (PAM code, bytes or NULL).</item>
+/// <item>core → shim: 'L' log line (priority, text); 'A' password request (item, mode, prompt);
 ///   'S' store a password item (item, password); 'D' pam_fail_delay (microseconds, no reply);
+///   'M' keep the account memo with the PAM handle (bytes, no reply); 'G' the memo kept
+///   (capacity; the 'T' reply carries it or NULL); 'H' heartbeat (empty, no reply: the daemon
+///   is still working); 'V' the request's ABI version is not ours (our version; nothing follows);
 ///   'R' result (PAM code).</item>
 /// </list>
 /// </summary>
@@ -23,6 +27,10 @@ public static class HelperProtocol
     public const byte SetToken = (byte)'S';
     public const byte FailDelay = (byte)'D';
     public const byte Result = (byte)'R';
+    public const byte Remember = (byte)'M';
+    public const byte Recall = (byte)'G';
+    public const byte Heartbeat = (byte)'H';
+    public const byte VersionMismatch = (byte)'V';
 
     /// <summary>No frame the shim sends is anywhere near this; larger means a broken peer.</summary>
     public const int MaxPayload = 1 << 20;

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace PamMySqlNet.Interop;
 
-/// <summary>The few libc calls .NET does not expose: open without following links, fstat's owner.</summary>
+/// <summary>The few libc calls .NET does not expose: open without following links, fstat's owner, umask.</summary>
 internal static partial class LibC
 {
     private const string Library = "libc.so.6";
@@ -30,6 +30,9 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "fstat", SetLastError = true)]
     private static unsafe partial int FStat(int fd, byte* buffer);
+
+    [LibraryImport(Library, EntryPoint = "umask")]
+    public static partial uint UMask(uint mask);
 
     [LibraryImport(Library, EntryPoint = "geteuid")]
     public static partial uint GetEUid();

@@ -13,6 +13,9 @@ public static class OncePerProcess
 
     private static readonly ConcurrentDictionary<string, byte> Written = new(StringComparer.Ordinal);
 
+    /// <summary>Forgets what was written, so that each line is written again once (the daemon's SIGHUP).</summary>
+    public static void Forget() => Written.Clear();
+
     /// <returns>True when the line was written now, false when this process already wrote it.</returns>
     /// <summary>True the first time <paramref name="key"/> is seen in this process.</summary>
     public static bool First(string key)

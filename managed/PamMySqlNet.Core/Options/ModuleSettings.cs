@@ -21,6 +21,17 @@ public enum HostOrder
     RoundRobin,
 }
 
+/// <summary>Whether a request goes to the resident daemon (the broker option; read by the C shim).</summary>
+public enum BrokerMode
+{
+    /// <summary>The daemon when its socket is there and trusted; else in this process (or the helper).</summary>
+    Auto,
+    /// <summary>Never the daemon.</summary>
+    Off,
+    /// <summary>Only the daemon: without it the request is refused (PAM_AUTHINFO_UNAVAIL).</summary>
+    Required,
+}
+
 /// <summary>
 /// Everything the module's arguments (and config file) say, parsed once per request into one
 /// immutable value. Defaults are pam_mysql's, except the timeouts pam_mysql never had.
@@ -82,6 +93,12 @@ public sealed record ModuleSettings
     /// <summary>Seconds a server that failed is tried only after the others (0: always in its place).</summary>
     public int FailoverBackoffSeconds { get; init; } = 30;
     public HostOrder HostOrder { get; init; } = HostOrder.Ordered;
+
+    /// <summary>The shim decides the route from the pam.d line itself; parsed here to be checked.</summary>
+    public BrokerMode Broker { get; init; } = BrokerMode.Auto;
+    public string BrokerSocket { get; init; } = DefaultBrokerSocket;
+    /// <summary>PMN_BROKER_SOCKET in native/broker_client.c.</summary>
+    public const string DefaultBrokerSocket = "/run/pam_mysql_net/socket";
 
     /// <summary>Deliberately without the DB password: records print their members.</summary>
     public override string ToString() => $"ModuleSettings {{ Hosts = {string.Join(",", Hosts)}, Database = {Database}, Table = {Table} }}";

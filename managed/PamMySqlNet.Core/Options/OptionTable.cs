@@ -114,6 +114,13 @@ public static class OptionTable
         new("host_order", [], "host_order", "ordered",
             "Order in which the host= servers are tried: ordered (as written) or roundrobin (each login starts one server further on).",
             (s, v) => s with { HostOrder = ParseHostOrder(v) }),
+        // Read by the C shim from the pam.d line before anything else runs, so never from a config file.
+        new("broker", [], "", "auto",
+            "Where the request runs: auto (the resident daemon, pam-mysql-net daemon, when its socket exists and it runs as root; else in this process), off (never the daemon), required (only the daemon; without it PAM_AUTHINFO_UNAVAIL). pam.d line only.",
+            (s, v) => s with { Broker = ParseBroker(v) }),
+        new("broker_socket", [], "", ModuleSettings.DefaultBrokerSocket,
+            "The daemon's socket: an absolute path of at most 107 bytes. pam.d line only.",
+            (s, v) => s with { BrokerSocket = ParseSocketPath(v) }),
     };
 
     private static readonly Dictionary<string, OptionSpec> ByName = Index(s => s.Aliases.Prepend(s.Name));
@@ -152,6 +159,21 @@ public static class OptionTable
         "roundrobin" or "round_robin" or "round-robin" => HostOrder.RoundRobin,
         _ => throw new OptionValueException($"unknown host_order '{value}' (ordered or roundrobin)"),
     };
+
+    // Exactly the values the shim reads (native/broker_client.c): it treats anything else as off.
+    private static BrokerMode ParseBroker(string value) => value switch
+    {
+        "auto" => BrokerMode.Auto,
+        "off" => BrokerMode.Off,
+        "required" => BrokerMode.Required,
+        _ => throw new OptionValueException($"unknown broker '{value}' (auto, off or required)"),
+    };
+
+    /// <summary>sockaddr_un's sun_path holds 108 bytes with the terminating NUL.</summary>
+    private static string ParseSocketPath(string value) =>
+        value.StartsWith('/') && System.Text.Encoding.UTF8.GetByteCount(value) <= 107
+            ? value
+            : throw new OptionValueException($"broker_socket must be an absolute path of at most 107 bytes");
 
     private static IReadOnlyList<DbEndpoint> ParseHosts(string value)
     {

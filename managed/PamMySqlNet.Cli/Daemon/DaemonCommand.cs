@@ -1,0 +1,67 @@
+using PamMySqlNet.Cli.Commands;
+using PamMySqlNet.Interop;
+using PamMySqlNet.Logging;
+using PamMySqlNet.Options;
+
+namespace PamMySqlNet.Cli.Daemon;
+
+/// <summary>`pam-mysql-net daemon [--socket PATH] [--workers N]`: runs the broker in the foreground.</summary>
+public static class DaemonCommand
+{
+    public const string Help =
+        """
+        usage: pam-mysql-net daemon [--socket PATH] [--workers N]
+
+        Runs the resident daemon in the foreground: pam_mysql_net.so in root PAM hosts (sshd,
+        saslauthd, dovecot, su, ...) then sends its requests here instead of starting the .NET
+        runtime in the host (module option broker=auto, the default; broker=required: only here).
+
+          --socket PATH   where to listen (default /run/pam_mysql_net/socket); the directory is
+                          created root 0755 if missing, the socket is mode 0600 and removed on exit.
+                          Under systemd socket activation (LISTEN_FDS) the passed socket is used.
+          --workers N     requests run at the same time, 1-64 (default 8, the connection pool's size)
+
+        Runs as root (the module trusts no other daemon) and needs no capabilities. Logs to syslog
+        (authpriv). SIGTERM or SIGINT: finish the requests in flight and exit 0. SIGHUP: drop the
+        cached pam.d lines, database connections and server states.
+        """;
+
+    private const int DefaultWorkers = 8;
+
+    public static int Run(IReadOnlyList<string> args, CliContext io)
+    {
+        if (!ArgReader.TryParse(args, ["--socket", "--workers"], [], out var a, out string error))
+            return io.Fail("daemon", error);
+        if (a.Help)
+        {
+            io.Stdout.WriteLine(Help);
+            return ExitCodes.Ok;
+        }
+        if (a.Positionals.Count > 0)
+            return io.Fail("daemon", $"unexpected argument '{a.Positionals[0]}'");
+        int workers = DefaultWorkers;
+        if (a.Value("--workers") is { } w && (!int.TryParse(w, out workers) || workers is < 1 or > 64))
+            return io.Fail("daemon", $"--workers must be a whole number from 1 to 64, not '{w}'");
+        string path = a.Value("--socket") ?? ModuleSettings.DefaultBrokerSocket;
+
+        UnixFiles.SetUMask(0x3F); // 077: the socket, and anything else, is the owner's alone
+        DaemonLog.Open();
+        // The runtime settings are the module's (one worker thread, for hosts); the daemon's
+        // workers are threads of their own, the pool serves the socket I/O and the driver.
+        ThreadPool.SetMaxThreads(Math.Max(Environment.ProcessorCount, 16), Math.Max(Environment.ProcessorCount, 16));
+        ThreadPool.SetMinThreads(2, 2);
+        Interop.LibCMalloc.MallOpt(Interop.LibCMalloc.ArenaMax, 2);
+
+        var listener = ListenSocket.FromActivation(out string? activationError)
+                       ?? (activationError is null ? ListenSocket.Create(path, out activationError) : null);
+        if (listener is null)
+        {
+            DaemonLog.Write(LogLevel.Err, $"cannot start: {activationError}");
+            return ExitCodes.Usage;
+        }
+        uint euid = UnixFiles.EffectiveUid;
+        if (euid != 0)
+            DaemonLog.Write(LogLevel.Warning, $"running as uid {euid}: PAM hosts will not use this daemon (they trust only root)");
+        return new BrokerDaemon(listener, workers).Run();
+    }
+}
