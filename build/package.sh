@@ -3,7 +3,8 @@
 #   build/package.sh        (after or instead of a normal build; reuses out/)
 # The installed layout: the module in /lib/x86_64-linux-gnu/security, its core and helper in
 # /usr/lib/x86_64-linux-gnu/pam_mysql_net, pam-mysql-net in /usr/sbin, man pages, examples, and
-# /etc/pam_mysql_net.conf as a conffile.
+# /etc/pam_mysql_net.conf as a conffile; the broker daemon's systemd units in
+# /lib/systemd/system (enabled by the maintainer scripts in build/debian/).
 set -eu
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"

@@ -40,6 +40,39 @@ check "the example config is a 0600 conffile" "600 yes" \
   "$(stat -c %a /etc/pam_mysql_net.conf) $(dpkg-query -W -f='${Conffiles}' pam-mysql-net | grep -q /etc/pam_mysql_net.conf && echo yes)"
 check_true "the core links no .NET runtime library" bash -c "! ldd /usr/lib/$ARCH/pam_mysql_net/pam_mysql_net_core.so | grep -qiE 'coreclr|hostfxr|dotnet'"
 
+echo "# systemd units of the broker daemon"
+UNITS=/lib/systemd/system   # Debian 12's unit directory; deb-systemd-helper also reads /usr/lib/...
+WANTS=/etc/systemd/system/sockets.target.wants/pam-mysql-net.socket
+for u in pam-mysql-net.socket pam-mysql-net.service; do
+  check_true "the package owns $UNITS/$u" grep -qx "$UNITS/$u" "$WORK/files"
+done
+check "the socket is enabled: $WANTS links to the installed unit" "$UNITS/pam-mysql-net.socket" "$(readlink "$WANTS")"
+if command -v systemd-analyze >/dev/null; then
+  # verify needs no running systemd; it also checks that ExecStart= and the man page exist.
+  out=$(systemd-analyze verify "$UNITS/pam-mysql-net.socket" "$UNITS/pam-mysql-net.service" 2>&1)
+  check "systemd-analyze verify accepts both units (rc, output)" "0 " "$? $out"
+  # In the C locale each line starts with "+" (covered) or "-" (an exposure), not a glyph.
+  LC_ALL=C systemd-analyze security --offline=true "$UNITS/pam-mysql-net.service" >"$WORK/security" 2>&1
+  # The README's subsection on the units states the score and explains every remaining exposure.
+  section=$(sed -n '/^### The broker daemon (systemd units)/,/^## /p' "$REPO/README.md" | sed 's/\\|/|/g')
+  documented=$(printf '%s\n' "$section" | sed -n 's/.*exposure level \*\*\([0-9.]*\)\*\*.*/\1/p')
+  score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$WORK/security")
+  check_true "offline exposure level ${score:-?} is at most the README's ${documented:-?}" \
+    awk -v s="$score" -v d="$documented" 'BEGIN { exit !(s != "" && d != "" && s + 0 <= d + 0) }'
+  undocumented=$(awk '$1 == "-" { print $2 }' "$WORK/security" | while read -r name; do
+    printf '%s\n' "$section" | grep -qF "\`$name\`" || echo "$name"; done)
+  check "every remaining exposure is explained in the README" "" "$undocumented"
+else
+  check_note "SKIP systemd-analyze checks: systemd-analyze is not installed (package systemd)"
+fi
+# An upgrade keeps an admin's "disable" (the postinst enables only on the first install).
+systemctl disable pam-mysql-net.socket >/dev/null 2>&1
+dpkg -i "$DEB" >"$WORK/upgrade.log" 2>&1
+check "reinstall over itself (the upgrade path of the maintainer scripts)" 0 "$?"
+check_true "after disable + upgrade the socket stays disabled" test ! -e "$WANTS"
+systemctl enable pam-mysql-net.socket >/dev/null 2>&1
+check "enabled again (for the purge checks below)" "$UNITS/pam-mysql-net.socket" "$(readlink "$WANTS")"
+
 echo "# hardening of the installed module (Debian's hardening=+all, FORTIFY_SOURCE=3)"
 SHIM=/lib/$ARCH/security/pam_mysql_net.so
 check_true "RELRO and BIND_NOW" bash -c "readelf -lW '$SHIM' | grep -q GNU_RELRO && readelf -dW '$SHIM' | grep -q 'FLAGS.*NOW'"
@@ -105,5 +138,8 @@ check "apt-get purge pam-mysql-net" 0 "$?"
 left=$(while read -r f; do [ -e "$f" ] && [ ! -d "$f" ] && echo "$f"; done <"$WORK/files")
 check "no installed file is left" "" "$left"
 check_true "its private directory is gone" test ! -e "/usr/lib/$ARCH/pam_mysql_net"
+check_true "the socket's sockets.target.wants link is gone" test ! -e "$WANTS" -a ! -L "$WANTS"
+check "no unit link or deb-systemd-helper state is left" "" \
+  "$(find /etc/systemd/system /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked -name 'pam-mysql-net*' 2>/dev/null)"
 
 check_summary
