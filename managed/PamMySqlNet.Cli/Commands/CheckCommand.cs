@@ -110,6 +110,11 @@ public static class CheckCommand
         if (problems > 0 || queries is null)
             return problems;
         io.Stdout.WriteLine($"  options: ok (crypt={CryptModeNames.Name(s.Crypt)}, {s.Hosts.Count} server(s))");
+        var (route, routeProblem) = Daemon.BrokerProbe.Describe(s);
+        if (routeProblem)
+            Problem($"route: {route}");
+        else
+            io.Stdout.WriteLine($"  route: {route}");
 
         foreach (var endpoint in s.Hosts)
         {

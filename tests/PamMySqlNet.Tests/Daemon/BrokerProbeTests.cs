@@ -1,0 +1,44 @@
+using PamMySqlNet.Cli.Daemon;
+using PamMySqlNet.Options;
+
+namespace PamMySqlNet.Tests.Daemon;
+
+/// <summary>`check`'s "route:" line, against real sockets in a private directory (run as root, as
+/// the suite is; the listener is this test process).</summary>
+public sealed class BrokerProbeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pmn-probe.").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private ModuleSettings Line(BrokerMode mode, string name = "socket") =>
+        new() { Broker = mode, BrokerSocket = Path.Combine(_dir, name) };
+
+    [Fact]
+    public void NoDaemonIsAProblemOnlyWhenRequired()
+    {
+        Assert.False(BrokerProbe.Describe(Line(BrokerMode.Auto)).Problem);
+        var (text, problem) = BrokerProbe.Describe(Line(BrokerMode.Required));
+        Assert.True(problem);
+        Assert.Contains("refused", text);
+    }
+
+    [Fact]
+    public void ARootListenerIsTheRoute()
+    {
+        using var listener = ListenSocket.Create(Path.Combine(_dir, "socket"), out _)!;
+        var (text, problem) = BrokerProbe.Describe(Line(BrokerMode.Required));
+        Assert.False(problem);
+        Assert.Contains($"pid {Environment.ProcessId}", text);
+        Assert.Equal("in the process (broker=off)", BrokerProbe.Describe(Line(BrokerMode.Off)).Text);
+    }
+
+    [Fact]
+    public void SomethingElseAtThePathIsAProblemEvenForAuto()
+    {
+        File.WriteAllText(Path.Combine(_dir, "socket"), "");
+        var (text, problem) = BrokerProbe.Describe(Line(BrokerMode.Auto));
+        Assert.True(problem);
+        Assert.Contains("not a socket owned by root", text);
+    }
+}
