@@ -20,7 +20,14 @@
  *                                 the user named by PMN_OTHER_USER (expected unknown); prints the
  *                                 median and p90 of each in microseconds
  *
- * The password answers every echo-off prompt. The code printed is "rc=N (text)".
+ *   ... steps                     reads lines from stdin, in this one process: "auth USER PASSWORD
+ *                                 [RHOST|-]" authenticates (RHOST as PAM_RHOST, - none) and prints
+ *                                 "step N USER: rc=N (text) us=MICROSECONDS"; "sleep MS" waits;
+ *                                 "run COMMAND" runs a shell command (e.g. to stop a server);
+ *                                 USER, PASSWORD and EXPECT on the command line are unused
+ *
+ * The password answers every echo-off prompt. The code printed is "rc=N (text)". PMN_RHOST, when
+ * set, is put as PAM_RHOST on every handle.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -33,7 +40,7 @@
 #include <sys/wait.h>
 #include <security/pam_appl.h>
 
-static const char *confdir, *service, *user, *password;
+static const char *confdir, *service, *user, *password, *rhost;
 
 /* The answer to a prompt: the password-change prompts take theirs from the environment. */
 static const char *answer(const char *prompt, const char *secret)
@@ -72,6 +79,11 @@ static int run_op(const char *secret, enum op op)
     int rc = pam_start_confdir(service, user, &conv, confdir, &pamh);
     if (rc != PAM_SUCCESS) {
         fprintf(stderr, "pam_start_confdir: %d\n", rc);
+        return -1;
+    }
+    /* PMN_RHOST (or a step's): the remote host, as sshd or dovecot set it (PAM_RHOST). */
+    if (rhost != NULL && rhost[0] != '\0' && pam_set_item(pamh, PAM_RHOST, rhost) != PAM_SUCCESS) {
+        pam_end(pamh, PAM_SYSTEM_ERR);
         return -1;
     }
     switch (op) {
@@ -228,6 +240,46 @@ static int do_timing(long n)
     return 0;
 }
 
+static int do_steps(void)
+{
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, stdin) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        char *rest = NULL, *word = strtok_r(line, " ", &rest);
+        if (word == NULL)
+            continue;
+        if (strcmp(word, "sleep") == 0) {
+            long ms = rest != NULL ? atol(rest) : 0;
+            struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+            nanosleep(&ts, NULL);
+        } else if (strcmp(word, "run") == 0) {
+            fflush(stdout);
+            if (rest == NULL || system(rest) != 0)
+                printf("run failed: %s\n", rest != NULL ? rest : "");
+        } else if (strcmp(word, "auth") == 0) {
+            const char *u = strtok_r(NULL, " ", &rest), *p = strtok_r(NULL, " ", &rest), *r = strtok_r(NULL, " ", &rest);
+            if (u == NULL || p == NULL) {
+                printf("bad step\n");
+                return 2;
+            }
+            user = u;
+            rhost = r == NULL || strcmp(r, "-") == 0 ? NULL : r;
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            int rc = run_once(p, 0);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            printf("step %d %s: rc=%d (%s) us=%ld\n", ++n, u, rc, rc >= 0 ? pam_strerror(NULL, rc) : "start failed",
+                   (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000);
+        } else {
+            printf("unknown step %s\n", word);
+            return 2;
+        }
+        fflush(stdout);
+    }
+    return 0;
+}
+
 static void on_sigpipe(int sig) { (void)sig; }
 
 static int same_disposition(void (*want)(int), const char *label)
@@ -251,7 +303,7 @@ static int do_sigpipe(int expect)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|chauthtok|session|cycles N|fork DEPTH|sigpipe|timing N\n", argv[0]);
+        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|chauthtok|session|cycles N|fork DEPTH|sigpipe|timing N|steps\n", argv[0]);
         return 2;
     }
     confdir = argv[1];
@@ -261,6 +313,7 @@ int main(int argc, char **argv)
     int expect = atoi(argv[5]);
     const char *mode = argv[6];
     const char *arg = argc > 7 ? argv[7] : "1";
+    rhost = getenv("PMN_RHOST");
 
     if (strcmp(mode, "auth") == 0)
         return check("auth", run_once(password, 0), expect);
@@ -277,6 +330,8 @@ int main(int argc, char **argv)
         return do_fork(atoi(arg), expect);
     if (strcmp(mode, "timing") == 0)
         return do_timing(atol(arg));
+    if (strcmp(mode, "steps") == 0)
+        return do_steps();
     if (strcmp(mode, "sigpipe") == 0)
         return do_sigpipe(expect);
     fprintf(stderr, "unknown mode %s\n", mode);
