@@ -115,6 +115,7 @@ public static class CheckCommand
             Problem($"route: {route}");
         else
             io.Stdout.WriteLine($"  route: {route}");
+        io.Stdout.WriteLine($"  throttle: {s.Throttle.Describe()}; failure delay {s.EffectiveFailDelayMicroseconds / 1e6:0.###} s");
 
         foreach (var endpoint in s.Hosts)
         {

@@ -15,17 +15,33 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
     /// sha-crypt and phpass, whose cost grows with its length.</summary>
     public const int MaxPasswordBytes = 512;
 
-    /// <summary>pam_unix's delay after a failed login, unless nodelay.</summary>
-    public const int FailDelayMicroseconds = 2_000_000;
-
     private readonly SqlAudit _audit = new(settings, store, log, request);
     private string Who => StoreFailures.Who(request);
+    /// <summary>Whether a password was checked (against the database, or refused before it).</summary>
+    private bool _checked;
 
-    public PamCode Authenticate(IPamConversation conversation)
+    /// <param name="throttle">The counters; the process's own (<see cref="Throttle.Shared"/>) unless a test passes its own.</param>
+    public PamCode Authenticate(IPamConversation conversation, Throttle? throttle = null)
+    {
+        var gate = ThrottleGate.For(settings.Throttle, request, throttle);
+        if (gate is not null && !gate.Admit(log))
+        {
+            // At once: no prompt, no query, no hash, no sqllog row, no fail delay.
+            if (settings.Verbose)
+                log.Write(LogLevel.Info, $"authentication refused without a check: throttled ({Who})");
+            return PamCode.AuthErr;
+        }
+        PamCode result = AuthenticateChecked(conversation);
+        if (_checked)
+            gate?.Record(result, log);
+        return result;
+    }
+
+    private PamCode AuthenticateChecked(IPamConversation conversation)
     {
         // Registered up front, as pam_unix does: libpam applies it only if the stack fails.
-        if (!settings.NoDelay)
-            conversation.RequestFailDelay(FailDelayMicroseconds);
+        if (settings.EffectiveFailDelayMicroseconds > 0)
+            conversation.RequestFailDelay(settings.EffectiveFailDelayMicroseconds);
 
         if (settings.UseFirstPass || settings.TryFirstPass)
         {
@@ -56,6 +72,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
     {
         try
         {
+            _checked = true;
             var (result, found) = Check(password);
             // For pam_sm_acct_mgmt on this handle (AccountMemo): the row need not be read twice.
             if (result == PamCode.Success && found is not null)

@@ -20,6 +20,11 @@ namespace PamMySqlNet.Auth;
 public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store, IModuleLog log, ModuleRequest request,
     IPamConversation conversation)
 {
+    /// <summary>pam_unix's delay after a wrong current password (security review L4), unless
+    /// nodelay; a longer fail_delay wins. Logins have no delay by default (see AuthFlow): a
+    /// password change is interactive, not a worker of a pool that attackers keep busy.</summary>
+    public const int WrongCurrentPasswordDelayMicroseconds = 2_000_000;
+
     public const int PrelimCheck = 0x4000;
     public const int UpdateAuthTok = 0x2000;
     public const int ChangeExpiredAuthTok = 0x0020;
@@ -86,7 +91,7 @@ public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store
                 return PamCode.Success;
             log.Write(LogLevel.Notice, $"password change refused: wrong current password for {Who}");
             if (!settings.NoDelay)
-                conversation.RequestFailDelay(AuthFlow.FailDelayMicroseconds);
+                conversation.RequestFailDelay(Math.Max(WrongCurrentPasswordDelayMicroseconds, settings.FailDelayMicroseconds));
             return PamCode.AuthErr;
         }
         finally

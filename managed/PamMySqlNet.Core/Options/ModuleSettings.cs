@@ -74,8 +74,16 @@ public sealed record ModuleSettings
     public bool UseFirstPass { get; init; }
     public bool TryFirstPass { get; init; } = true;
     public bool NullOk { get; init; }
-    /// <summary>No pam_fail_delay on failure (pam_unix's option of the same name).</summary>
+    /// <summary>No pam_fail_delay on failure (pam_unix's option of the same name): fail_delay=0.</summary>
     public bool NoDelay { get; init; }
+    /// <summary>fail_delay: what libpam is asked to delay a failed login by.</summary>
+    public int FailDelayMicroseconds { get; init; } = DefaultFailDelayMicroseconds;
+    public const int DefaultFailDelayMicroseconds = 0;
+    public const string DefaultFailDelayText = "0";
+    /// <summary>The delay asked for, nodelay included.</summary>
+    public int EffectiveFailDelayMicroseconds => NoDelay ? 0 : FailDelayMicroseconds;
+    /// <summary>Brute-force throttling (the throttle* options).</summary>
+    public Auth.ThrottlePolicy Throttle { get; init; } = new();
     public bool DisconnectEveryOp { get; init; }
     public string? ConfigFile { get; init; }
 

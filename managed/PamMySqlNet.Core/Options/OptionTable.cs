@@ -1,3 +1,5 @@
+using PamMySqlNet.Auth;
+
 namespace PamMySqlNet.Options;
 
 /// <summary>
@@ -85,8 +87,29 @@ public static class OptionTable
             "Allow an empty typed password (unless the application forbids it): it then matches a NULL, empty or empty-password stored value. Without it, empty passwords are refused.",
             (s, v) => s with { NullOk = Bool(v) }),
         new("nodelay", [], "nodelay", "false",
-            "Do not ask libpam to delay a failed login by 2 seconds (pam_fail_delay, as pam_unix does).",
+            "The same as fail_delay=0 (pam_unix's name): no pam_fail_delay.",
             (s, v) => s with { NoDelay = Bool(v) }),
+        new("fail_delay", [], "fail_delay", ModuleSettings.DefaultFailDelayText,
+            "Seconds (0-10, decimals allowed) libpam is asked to delay a failed login (pam_fail_delay; libpam varies it by up to 50 %); 0 = no delay. A throttled refusal is never delayed; a wrong current password in a password change is delayed at least 2 s unless nodelay. See Brute force.",
+            (s, v) => s with { FailDelayMicroseconds = Seconds(v, 10) }),
+        new("throttle", [], "throttle.enabled", "on",
+            "Refuse logins at once, without a query or a hash, from an address or for a user name with too many recent failures (see Brute force); off = never.",
+            (s, v) => s with { Throttle = s.Throttle with { Enabled = !v.Trim().Equals("off", StringComparison.OrdinalIgnoreCase) && Bool(v) } }),
+        new("throttle_attempts", [], "throttle.attempts", "5",
+            "Failed logins (1-100) from one address (IPv6: one /64) within throttle_window that throttle it.",
+            (s, v) => s with { Throttle = s.Throttle with { AddressAttempts = Int(v, 1, 100) } }),
+        new("throttle_user_attempts", [], "throttle.user_attempts", "20",
+            "Failed logins (0-100) for one user name, from any address, within throttle_window that throttle it; 0 = user names are not counted.",
+            (s, v) => s with { Throttle = s.Throttle with { UserAttempts = Int(v, 0, 100) } }),
+        new("throttle_window", [], "throttle.window", "300",
+            "Seconds (1-86400) of the sliding window failures are counted in; a throttled address or name is released after a success or this long without a failure.",
+            (s, v) => s with { Throttle = s.Throttle with { WindowSeconds = Int(v, 1, 86400) } }),
+        new("throttle_max_backoff", [], "throttle.max_backoff", "60",
+            "Longest back-off in seconds (1-3600): a throttled key is refused for 2 s, then for twice as long after each failed check, up to this.",
+            (s, v) => s with { Throttle = s.Throttle with { MaxBackoffSeconds = Int(v, 1, 3600) } }),
+        new("throttle_trusted", [], "throttle.trusted", ThrottlePolicy.DefaultTrustedText,
+            "Networks never counted nor throttled: comma-separated addresses or CIDR blocks (a.b.c.d/n, v6addr/n); none = no network.",
+            (s, v) => s with { Throttle = s.Throttle with { Trusted = NetworkRange.ParseList(v) } }),
         new("disconnect_every_op", [], "users.disconnect_every_operation", "false",
             "Close the database connection after every PAM call instead of keeping it for the process.",
             (s, v) => s with { DisconnectEveryOp = Bool(v) }),
@@ -142,6 +165,13 @@ public static class OptionTable
         int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, null, out int n) && n >= min && n <= max
             ? n
             : throw new OptionValueException($"'{value}' is not a whole number from {min} to {max}");
+
+    /// <summary>Seconds with up to 6 decimals, as whole microseconds.</summary>
+    private static int Seconds(string value, int max) =>
+        decimal.TryParse(value.Trim(), System.Globalization.NumberStyles.AllowDecimalPoint,
+            System.Globalization.CultureInfo.InvariantCulture, out decimal d) && d >= 0 && d <= max
+            ? (int)Math.Round(d * 1_000_000m)
+            : throw new OptionValueException($"'{value}' is not a number of seconds from 0 to {max}");
 
     private static SslMode ParseSslMode(string value) => value.Trim().ToLowerInvariant() switch
     {

@@ -16,6 +16,9 @@ public class ModuleEntryTests
     {
         "user=postfix", "passwd=dbsecret", "db=postfix", "table=mailbox", "usercolumn=username",
         "passwdcolumn=password", "crypt=1",
+        // These tests share the process's throttle counters and fail logins from one address
+        // in any order: throttling has its own tests (ThrottleTests, ThrottledFlowTests).
+        "throttle=off",
     };
 
     private sealed class FixedStore(UserLookup answer) : IUserStore
@@ -292,14 +295,18 @@ public class ModuleEntryTests
     }
 
     [Fact]
-    public void FailDelayIsRequestedUnlessNodelay()
+    public void FailDelayIsRequestedAsConfiguredAndNodelayIsZero()
     {
         var conversation = new Conversation("wrong");
         var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args, "alice", null, null);
         ModuleEntry.Run(request, conversation, new ListLog(), (_, _, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
+        Assert.Null(conversation.Delay);                      // the default, fail_delay=0
+        conversation = new Conversation("wrong");
+        ModuleEntry.Run(request with { Args = Args.Append("fail_delay=2").ToArray() }, conversation, new ListLog(),
+            (_, _, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
         Assert.Equal(2_000_000, conversation.Delay);
         conversation = new Conversation("wrong");
-        ModuleEntry.Run(request with { Args = Args.Append("nodelay").ToArray() }, conversation, new ListLog(),
+        ModuleEntry.Run(request with { Args = Args.Append("fail_delay=2").Append("nodelay").ToArray() }, conversation, new ListLog(),
             (_, _, _) => new FixedStore(new(LookupStatus.Found, AliceHash)));
         Assert.Null(conversation.Delay);
     }

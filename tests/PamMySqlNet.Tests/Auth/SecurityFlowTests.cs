@@ -130,7 +130,13 @@ public class SecurityFlowTests
         var store = new Store(new(LookupStatus.Found, AliceHash));
         var conversation = new Conversation(current: "wrong", fresh: "N3w-pass!");
         Assert.Equal(PamCode.AuthErr, Change(conversation, store, Prelim, uid: 1000).Code);
-        Assert.Equal(AuthFlow.FailDelayMicroseconds, conversation.Delay);
+        Assert.Equal(2_000_000, conversation.Delay);         // though logins have none by default
+        conversation = new Conversation(current: "wrong", fresh: "N3w-pass!");
+        Assert.Equal(PamCode.AuthErr, Change(conversation, store, Prelim, uid: 1000, "crypt=1", "md5", "fail_delay=0").Code);
+        Assert.Equal(2_000_000, conversation.Delay);
+        conversation = new Conversation(current: "wrong", fresh: "N3w-pass!");
+        Assert.Equal(PamCode.AuthErr, Change(conversation, store, Prelim, uid: 1000, "crypt=1", "md5", "fail_delay=3.5").Code);
+        Assert.Equal(3_500_000, conversation.Delay);
     }
 
     [Fact]
