@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Brute-force throttling through the real libpam (out/pmn_pam_host) against a real MariaDB:
+# the lock-out after N failures from one address, the fast refusal while the database is frozen,
+# the growing back-off, the release (by a success, or by itself), another address and the real
+# user unaffected, IPv6 /64s, trusted networks, per-user counting, one syslog line each way; and
+# the counters shared by every host process through the daemon, against one set per process
+# without it. Windows and back-offs are made small with the options.
+#   bash tests/integration/throttle.sh        (after cmake --build out; run as root)
+set -u
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$REPO/tests/lib/syslog.sh"
+syslog_private_namespace "$0" "$@"
+source "$REPO/tests/lib/check.sh"
+source "$REPO/tests/lib/mariadb.sh"
+
+OUT=${PMN_OUT:-$REPO/out}
+MODULE=$OUT/pam_mysql_net.so
+HOST=$OUT/pmn_pam_host
+CLI=$OUT/pam-mysql-net
+WORK=$(mktemp -d /tmp/pmn-throttle.XXXXXX)
+chmod 755 "$WORK"
+DAEMON_PID=
+
+cleanup() {
+  if [ -n "$DAEMON_PID" ]; then kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null; fi
+  mdb_stop
+  syslog_stop
+  if [ "${PMN_KEEP:-0}" = 1 ]; then echo "# kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+service() {
+  local name=$1; shift
+  printf 'auth required %s %s\naccount required %s %s\n' "$MODULE" "$*" "$MODULE" "$*" >"$WORK/pam.d/$name"
+}
+# steps SERVICE: runs stdin's steps in ONE host process (pmn_pam_host "steps"); the output is kept
+# in OUTPUT and shown as comments
+steps() {
+  OUTPUT=$("$HOST" "$WORK/pam.d" "$1" - - 0 steps)
+  sed 's/^/#   /' <<<"$OUTPUT"
+}
+# rc_of N / us_of N: the PAM code / the microseconds of step N in OUTPUT
+rc_of() { sed -n "s/^step $1 [^:]*: rc=\([0-9-]*\).*/\1/p" <<<"$OUTPUT"; }
+us_of() { sed -n "s/^step $1 .* us=\([0-9]*\)$/\1/p" <<<"$OUTPUT"; }
+rcs() { local n out=; for n in "$@"; do out="$out${out:+ }$(rc_of "$n")"; done; echo "$out"; }
+# one SERVICE USER PASSWORD RHOST: one login in a host process of its own; prints the code
+one() {
+  PMN_RHOST=$4 "$HOST" "$WORK/pam.d" "$1" "$2" "$3" -1 auth 2>&1 | sed -n 's/.*rc=\([0-9-]*\).*/\1/p' | head -n 1
+}
+
+PAM_SUCCESS=0 PAM_AUTH_ERR=7 PAM_AUTHINFO_UNAVAIL=9 PAM_USER_UNKNOWN=10
+
+mkdir -p "$WORK/pam.d" "$WORK/run"
+echo "auth required pam_deny.so" >"$WORK/pam.d/other"
+syslog_start "$WORK/syslog"
+mdb_start "$WORK/db" || { check "setup: MariaDB starts" ok failed; check_summary; exit 2; }
+mdb_seed_mailbox
+mdb_add_user alice@example.test 'S3cret!'
+mdb_add_user bob@example.test 'B0b-pass!'
+SEED="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 md5=1 connect_timeout=1 query_timeout=1"
+# 3 failures per address, 5 per user name, within 30 s; back-offs of 2 s, then 4 s.
+T="$SEED throttle_attempts=3 throttle_user_attempts=5 throttle_window=30 throttle_max_backoff=4"
+A=192.0.2.7 OTHER=198.51.100.9
+
+echo "# --- in one host process (the in-process route)"
+service local "$T broker=off"
+syslog_mark
+steps local <<STEPS
+auth bob@example.test wrong1 $A
+auth bob@example.test wrong2 $A
+auth bob@example.test wrong3 $A
+auth alice@example.test S3cret! $A
+auth alice@example.test S3cret! $OTHER
+run kill -STOP $MDB_PID
+auth alice@example.test S3cret! $A
+auth alice@example.test S3cret! 198.51.100.10
+run kill -CONT $MDB_PID
+sleep 2100
+auth alice@example.test S3cret! $A
+auth alice@example.test wrong4 $A
+auth alice@example.test wrong5 $A
+auth alice@example.test S3cret! $A
+STEPS
+check "3 wrong passwords from $A are checked" "7 7 7" "$(rcs 1 2 3)"
+check "then the right password from $A is refused (throttled)" $PAM_AUTH_ERR "$(rc_of 4)"
+check "the real user from another address is not affected" $PAM_SUCCESS "$(rc_of 5)"
+check "database frozen: the throttled address still gets its answer" $PAM_AUTH_ERR "$(rc_of 6)"
+check "database frozen: an address that is not throttled waits for the database" $PAM_AUTHINFO_UNAVAIL "$(rc_of 7)"
+check_note "database frozen: the throttled answer took $(us_of 6) us, the unthrottled one $(us_of 7) us"
+check_true "the throttled answer does not wait for the database (< 100 ms, the other >= 0.9 s)" \
+  test "$(us_of 6)" -lt 100000 -a "$(us_of 7)" -ge 900000
+check "after the back-off (2 s) the right password from $A is checked and accepted" $PAM_SUCCESS "$(rc_of 8)"
+check "the success cleared $A: two more failures do not throttle it again" $PAM_SUCCESS "$(rc_of 11)"
+LOG=$(syslog_since)
+check "one syslog line when $A became throttled" 1 "$(grep -c "throttling address $A: 3 failed login(s) within 30 s" <<<"$LOG")"
+check "one syslog line when it was released (by the success)" 1 \
+  "$(grep -c "no longer throttling address $A after a successful login (2 attempt(s) refused" <<<"$LOG")"
+check "no password in the log" 0 "$(grep -c -e wrong1 -e 'S3cret' <<<"$LOG")"
+
+echo "# --- the back-off grows, one check per back-off, and ends by itself"
+service short "$SEED throttle_attempts=3 throttle_window=6 throttle_max_backoff=4 broker=off"
+syslog_mark
+steps short <<STEPS
+auth bob@example.test w1 $A
+auth bob@example.test w2 $A
+auth bob@example.test w3 $A
+sleep 2100
+auth bob@example.test w4 $A
+auth bob@example.test B0b-pass! $A
+sleep 2100
+auth bob@example.test B0b-pass! $A
+sleep 2100
+auth bob@example.test w5 $A
+sleep 6100
+auth bob@example.test w6 $A
+STEPS
+check "right after the check that ended the first back-off, the right password is refused (the next back-off, 4 s)" \
+  $PAM_AUTH_ERR "$(rc_of 5)"
+check "2 s later still refused (the 4 s are not over)" $PAM_AUTH_ERR "$(rc_of 6)"
+LOG=$(syslog_since)
+check "one throttling line" 1 "$(grep -c "throttling address $A:" <<<"$LOG")"
+check "one release line, when it was noticed" 1 "$(grep -c "no longer throttling address $A after 6 s without a failed login" <<<"$LOG")"
+check "each back-off ended with one checked guess, and after the release the next was checked: w1-w6 reached the database, the 2 refused logins did not" 6 \
+  "$(grep -c 'authentication failure: wrong password for user "bob@example.test"' <<<"$LOG")"
+
+echo "# --- user names, IPv6 /64s, trusted networks, no PAM_RHOST"
+service local2 "$T broker=off"
+steps local2 <<STEPS
+auth alice@example.test w1 203.0.113.1
+auth alice@example.test w2 203.0.113.2
+auth alice@example.test w3 203.0.113.3
+auth alice@example.test w4 203.0.113.4
+auth alice@example.test w5 203.0.113.5
+auth alice@example.test S3cret! 203.0.113.6
+auth bob@example.test B0b-pass! 203.0.113.6
+auth bob@example.test w1 2001:db8:1:2::1
+auth bob@example.test w2 2001:db8:1:2::2
+auth bob@example.test w3 2001:db8:1:2:ffff::3
+auth bob@example.test B0b-pass! 2001:db8:1:2::99
+auth bob@example.test B0b-pass! 2001:db8:1:3::1
+auth bob@example.test w 127.0.0.1
+auth bob@example.test w 127.0.0.1
+auth bob@example.test w 127.0.0.1
+auth bob@example.test w 127.0.0.1
+auth bob@example.test B0b-pass! 127.0.0.1
+auth nobody@example.test x -
+STEPS
+check "5 failures for alice from 5 addresses throttle her name: her right password is refused" $PAM_AUTH_ERR "$(rc_of 6)"
+check "bob from that address is not affected" $PAM_SUCCESS "$(rc_of 7)"
+check "3 failures from one IPv6 /64 throttle the whole /64" $PAM_AUTH_ERR "$(rc_of 11)"
+check "the next /64 is not affected" $PAM_SUCCESS "$(rc_of 12)"
+check "loopback is trusted by default: never throttled" "7 7 7 7 0" "$(rcs 13 14 15 16 17)"
+check "no PAM_RHOST: an unknown user is answered as unknown (checked)" $PAM_USER_UNKNOWN "$(rc_of 18)"
+
+echo "# --- a process each, without the daemon: every process counts alone"
+service perproc "$T broker=off"
+B=192.0.2.50
+for i in 1 2 3 4; do one perproc bob@example.test "wrong$i" $B >/dev/null; done
+check "4 failures from $B in 4 processes, then the right password in a 5th: accepted" $PAM_SUCCESS \
+  "$(one perproc bob@example.test 'B0b-pass!' $B)"
+
+echo "# --- through the daemon: the failures of every host process add up"
+SOCK=$WORK/run/socket
+"$CLI" daemon --socket "$SOCK" --workers 4 >"$WORK/daemon.log" 2>&1 &
+DAEMON_PID=$!
+for _ in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
+check_true "the daemon listens on $SOCK" test -S "$SOCK"
+service shared "$T broker=required broker_socket=$SOCK"
+C=192.0.2.60
+syslog_mark
+first=$(one shared bob@example.test wrong1 $C)
+second=$(one shared bob@example.test wrong2 $C)
+third=$(one shared alice@example.test wrong3 $C)
+check "3 failures from $C in 3 host processes are checked" "7 7 7" "$first $second $third"
+check "a 4th process: the right password from $C is refused (the daemon counted all 3)" $PAM_AUTH_ERR \
+  "$(one shared alice@example.test 'S3cret!' $C)"
+check "a 5th process from another address: accepted" $PAM_SUCCESS "$(one shared alice@example.test 'S3cret!' $OTHER)"
+kill -STOP "$MDB_PID"
+t0=$(date +%s%N)
+frozen=$(one shared alice@example.test 'S3cret!' $C)
+t1=$(date +%s%N)
+kill -CONT "$MDB_PID"
+check "database frozen: the throttled address gets its answer from the daemon" $PAM_AUTH_ERR "$frozen"
+ms=$(( (t1 - t0) / 1000000 ))
+check_note "database frozen: a whole host process (exec, pam_start, the daemon's refusal, pam_end) took $(( (t1 - t0) / 1000 )) us"
+check_true "... well within the database's 1 s timeout (${ms} ms < 800 ms)" test "$ms" -lt 800
+check "one syslog line for $C, once for all the processes" 1 "$(syslog_since | grep -c "throttling address $C:")"
+sleep 2.1
+check "after the back-off the right password is accepted through the daemon" $PAM_SUCCESS \
+  "$(one shared alice@example.test 'S3cret!' $C)"
+check "... and the release is logged once" 1 "$(syslog_since | grep -c "no longer throttling address $C after a successful login")"
+
+echo "# --- pam-mysql-net check"
+check "check prints the effective throttle settings in one line" 1 \
+  "$("$CLI" check --pam-line "$T" 2>/dev/null | grep -c '^  throttle: on: an address after 3 failed logins within 30 s, a user name after 5; back-off 2 s doubling to 4 s; trusted: 127.0.0.0/8,::1/128; failure delay 0 s$')"
+
+check_summary
