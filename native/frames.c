@@ -1,8 +1,9 @@
 /*
  * frames.c - one request's conversation with a peer that runs the managed core in another
  * process: the fork helper (helper_client.c) or the resident daemon (broker_client.c).
- * This side sends the request, relays the peer's log lines to pam_syslog, answers its password
- * and memo requests through libpam, and returns the peer's result.
+ * This side sends the request (with the account memo kept on the PAM handle), relays the peer's
+ * log lines to pam_syslog, answers its password requests and keeps its memo through libpam, and
+ * returns the peer's result.
  * Frames are described in managed/PamMySqlNet.Core/Helper/HelperProtocol.cs.
  *
  * Writes use MSG_NOSIGNAL: a dead peer must not SIGPIPE the host.
@@ -153,14 +154,20 @@ static int recv_frame(int fd, int idle_ms, char *type, unsigned char **payload, 
     return 0;
 }
 
+/* The request, and the memo kept on the PAM handle (NULL if none): the account check right after
+ * an authentication needs it, and carried here it costs no round trip. */
 static int encode_request(struct buf *b, const pmn_request *r)
 {
     int bad = put_int(b, (int32_t)r->abi_version) || put_int(b, r->operation) || put_int(b, r->flags)
               || put_int(b, r->argc);
     for (int i = 0; !bad && i < r->argc; i++)
         bad = put_str(b, r->argv[i]);
-    return bad || put_str(b, r->user) || put_str(b, r->service) || put_str(b, r->rhost)
-           || put_int(b, r->caller_uid) || put_int(b, r->caller_pid);
+    unsigned char memo[PMN_MEMO_MAX];
+    int32_t n = r->callbacks->recall(r->callbacks->ctx, memo, sizeof memo);
+    bad = bad || put_str(b, r->user) || put_str(b, r->service) || put_str(b, r->rhost)
+          || put_int(b, r->caller_uid) || put_int(b, r->caller_pid) || put_bytes(b, n >= 0 ? memo : NULL, n);
+    explicit_bzero(memo, sizeof memo);
+    return bad;
 }
 
 /* Reads the string at *offset of a payload (NUL-terminated copy in out, at most cap bytes). */
@@ -235,16 +242,6 @@ static void keep_memo(const pmn_request *r, const unsigned char *payload, uint32
     }
 }
 
-/* 'G' (capacity): sends the memo kept on the handle, or NULL. */
-static int answer_recall(int fd, const pmn_request *r, uint32_t len)
-{
-    unsigned char memo[PMN_MEMO_MAX];
-    int32_t n = len == 4 ? r->callbacks->recall(r->callbacks->ctx, memo, sizeof memo) : -1;
-    int bad = send_reply(fd, PAM_SUCCESS, n >= 0 ? memo : NULL, n);
-    explicit_bzero(memo, sizeof memo);
-    return bad;
-}
-
 /* 'L' (priority, text): relays a log line. */
 static void relay_log(const pmn_request *r, const unsigned char *payload, uint32_t len)
 {
@@ -275,8 +272,6 @@ int pmn_frames_exchange(int fd, const pmn_request *request, int idle_ms, int32_t
                 request->callbacks->fail_delay(request->callbacks->ctx, (unsigned int)get_int(payload));
             else if (type == 'M')
                 keep_memo(request, payload, len);
-            else if (type == 'G')
-                bad = answer_recall(fd, request, len);
             else if (type == 'V' && len == 4) {
                 *peer_version = get_int(payload);
                 result = PMN_EXCHANGE_VERSION;

@@ -5,14 +5,19 @@ using PamMySqlNet.Helper;
 namespace PamMySqlNet.Cli.Daemon;
 
 /// <summary>
-/// One PAM host's connection: one request. Its 'Q' frame is read without a thread (async, with a
-/// deadline from the accept: a client that sends half a frame and stops holds no worker and is
-/// dropped); then a worker runs the same <see cref="HelperSession"/> as the fork helper on it.
+/// One PAM host's connection: one request. The worker that accepted it reads the 'Q' frame
+/// right away when it is there (the module sends it with the connect, so it nearly always is)
+/// and runs the same <see cref="HelperSession"/> as the fork helper on its own thread. A frame
+/// that has not arrived within <see cref="QuickReadMs"/> is read on without a thread (async,
+/// until <see cref="RequestDeadlineMs"/> after the accept): a client that sends half a frame and
+/// stops holds no worker, and is dropped.
 /// </summary>
 internal sealed class BrokerConnection : IDisposable
 {
-    /// <summary>The whole request frame must arrive within this time of the connect.</summary>
+    /// <summary>The whole request frame must arrive within this time of the accept.</summary>
     public const int RequestDeadlineMs = 5_000;
+    /// <summary>How long the accepting worker waits for the frame before leaving it to async reads.</summary>
+    public const int QuickReadMs = 5;
     /// <summary>The host's answer to a prompt: a person may be typing a password.</summary>
     private const int ReplyTimeoutMs = 300_000;
     /// <summary>A host that does not read what we send.</summary>
@@ -21,7 +26,13 @@ internal sealed class BrokerConnection : IDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly HelperSession _session;
-    private byte[] _request = [];
+    private readonly long _acceptedAt = Environment.TickCount64;
+    private readonly byte[] _head = new byte[5];
+    private int _headRead;
+    private byte[]? _request;
+    private int _requestRead;
+
+    public enum Progress { NeedMore, Complete, Refused }
 
     public PeerCredentials Peer { get; }
 
@@ -33,49 +44,80 @@ internal sealed class BrokerConnection : IDisposable
         _session = new HelperSession(_stream, _stream);
     }
 
-    /// <summary>Reads the request frame; false when the host sent anything else, too much, or too slowly.</summary>
-    public async Task<bool> ReadRequestAsync(CancellationToken stop)
+    /// <summary>Reads what arrives within <see cref="QuickReadMs"/>, on the calling thread.</summary>
+    public Progress ReadNow()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        deadline.CancelAfter(RequestDeadlineMs);
+        _socket.ReceiveTimeout = QuickReadMs;
+        long until = Environment.TickCount64 + QuickReadMs;
         try
         {
-            var head = new byte[5];
-            if (!await ReceiveExactlyAsync(head, deadline.Token) || head[0] != HelperProtocol.Request)
-                return false;
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(1));
-            if (length > HelperProtocol.MaxPayload)
-                return false;
-            _request = new byte[length];
-            return await ReceiveExactlyAsync(_request, deadline.Token);
+            while (true)
+            {
+                var progress = Advance(_socket.Receive(Unread().Span));
+                if (progress != Progress.NeedMore || Environment.TickCount64 >= until)
+                    return progress;
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            return Progress.NeedMore;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return Progress.Refused;
+        }
+    }
+
+    /// <summary>Reads the rest of the request frame without a thread, until the deadline.</summary>
+    public async Task<Progress> ReadRestAsync(CancellationToken stop)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1, _acceptedAt + RequestDeadlineMs - Environment.TickCount64)));
+        try
+        {
+            var progress = Progress.NeedMore;
+            while (progress == Progress.NeedMore)
+                progress = Advance(await _socket.ReceiveAsync(Unread(), SocketFlags.None, deadline.Token));
+            return progress;
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            return false;
+            return Progress.Refused;
         }
     }
 
-    private async Task<bool> ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken token)
+    private Memory<byte> Unread() =>
+        _headRead < _head.Length ? _head.AsMemory(_headRead) : _request.AsMemory(_requestRead);
+
+    /// <summary>Takes in N more bytes of the frame (0: the host closed the connection).</summary>
+    private Progress Advance(int n)
     {
-        while (buffer.Length > 0)
+        if (n <= 0)
+            return Progress.Refused;
+        if (_headRead < _head.Length)
         {
-            int n = await _socket.ReceiveAsync(buffer, SocketFlags.None, token);
-            if (n == 0)
-                return false;
-            buffer = buffer[n..];
+            _headRead += n;
+            if (_headRead < _head.Length)
+                return Progress.NeedMore;
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(_head.AsSpan(1));
+            if (_head[0] != HelperProtocol.Request || length > HelperProtocol.MaxPayload)
+                return Progress.Refused;
+            _request = new byte[length];
+            return length == 0 ? Progress.Complete : Progress.NeedMore;
         }
-        return true;
+        _requestRead += n;
+        return _requestRead == _request!.Length ? Progress.Complete : Progress.NeedMore;
     }
 
-    /// <summary>Runs the request (on a worker thread) and answers it.</summary>
+    /// <summary>Runs the request (its frame complete) on the calling thread and answers it.</summary>
     public void Serve()
     {
         _socket.ReceiveTimeout = ReplyTimeoutMs;
         _socket.SendTimeout = SendTimeoutMs;
-        _session.Serve(_request, callerPid: Peer.Pid);
+        _session.Serve(_request ?? [], callerPid: Peer.Pid);
     }
 
-    /// <summary>Called every heartbeat period by the daemon while the request waits or runs.</summary>
+    /// <summary>Called every heartbeat period by the daemon while the request runs.</summary>
     public void Heartbeat()
     {
         try

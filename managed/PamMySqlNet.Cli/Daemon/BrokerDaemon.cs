@@ -11,31 +11,36 @@ namespace PamMySqlNet.Cli.Daemon;
 /// that connects to its socket, so hosts load no runtime and share one connection pool, one
 /// parsed-line cache and one view of which servers are down.
 /// <list type="bullet">
-/// <item>Only root hosts are served (SO_PEERCRED at accept, before a byte is read); others are
-///   closed at once and their module runs the request itself.</item>
-/// <item>Bounded: at most <see cref="MaxPending"/> connections between accept and answer (more are
-///   closed: their module falls back), request frames must arrive within
-///   <see cref="BrokerConnection.RequestDeadlineMs"/> without holding a worker, and
-///   <c>workers</c> threads run requests.</item>
-/// <item>While a request waits for a worker or runs, a heartbeat frame goes to its host every
-///   <see cref="HeartbeatMs"/>: the module takes a longer silence for a hung daemon.</item>
-/// <item>SIGTERM/SIGINT: stop accepting, finish what was accepted (at most
-///   <see cref="StopGraceMs"/>), exit 0. SIGHUP: drop every cache (<see cref="ProcessCaches"/>).</item>
+/// <item>Workers accept: each of the <c>workers</c> threads blocks in accept(2) on the socket, and
+///   the one the kernel wakes reads the request and runs it on its own thread, with plain
+///   blocking system calls. No hand-off between threads on the way: every hand-off (to a queue,
+///   to the thread pool) cost a wake-up and a spin, measured at ~0.5 ms a login.</item>
+/// <item>Only root hosts are served (SO_PEERCRED right after accept, before a byte is read); others
+///   are closed at once and their module runs the request itself.</item>
+/// <item>Bounded: a request frame not there within <see cref="BrokerConnection.QuickReadMs"/> is
+///   read on asynchronously (no thread held) until <see cref="BrokerConnection.RequestDeadlineMs"/>;
+///   at most <see cref="MaxSlow"/> such connections, more are closed (their module falls back);
+///   their requests run on the thread pool, at most <c>workers</c> at a time.</item>
+/// <item>While a request runs, a heartbeat frame goes to its host every <see cref="HeartbeatMs"/>:
+///   the module takes a longer silence for a hung daemon.</item>
+/// <item>SIGTERM/SIGINT: stop accepting, finish what runs (at most <see cref="StopGraceMs"/>), exit 0.
+///   SIGHUP: drop every cache (<see cref="ProcessCaches"/>).</item>
 /// </list>
 /// </summary>
 internal sealed class BrokerDaemon(ListenSocket listener, int workers)
 {
-    public const int MaxPending = 1024;
+    public const int MaxSlow = 1024;
     public const int HeartbeatMs = 500;
     private const int StopGraceMs = 10_000;
     /// <summary>Worker stacks: the core's deepest path (hashing) needs far less.</summary>
     private const int WorkerStackBytes = 1024 * 1024;
 
-    private readonly BlockingCollection<BrokerConnection> _ready = new(MaxPending);
-    private readonly ConcurrentDictionary<BrokerConnection, byte> _accepted = new();
+    private readonly ConcurrentDictionary<BrokerConnection, byte> _running = new();
     private readonly ConcurrentDictionary<uint, byte> _refusedUids = new();
     private readonly CancellationTokenSource _stop = new();
-    private int _pending;
+    private readonly SemaphoreSlim _slowSlots = new(workers, workers);
+    private int _slow;
+    private volatile bool _drained;
 
     public int Run()
     {
@@ -47,14 +52,18 @@ internal sealed class BrokerDaemon(ListenSocket listener, int workers)
         for (int i = 0; i < workers; i++)
             threads.Add(Start(Work, $"pmn-worker-{i}"));
         var heartbeat = Start(Heartbeats, "pmn-heartbeat");
-
         DaemonLog.Write(LogLevel.Info, $"listening on {listener.Description} with {workers} workers");
-        AcceptAsync().GetAwaiter().GetResult();
 
-        _ready.CompleteAdding();
-        var grace = Environment.TickCount64 + StopGraceMs;
+        _stop.Token.WaitHandle.WaitOne();
+        WakeAcceptingWorkers();
+        long grace = Environment.TickCount64 + StopGraceMs;
         foreach (var t in threads)
             t.Join(TimeSpan.FromMilliseconds(Math.Max(0, grace - Environment.TickCount64)));
+        while (Volatile.Read(ref _slow) > 0 && Environment.TickCount64 < grace)
+            Thread.Sleep(10);
+        // Heartbeats go on until here: a request still running after SIGTERM must not look hung.
+        _drained = true;
+        heartbeat.Join(HeartbeatMs * 2);
         listener.Dispose();
         DaemonLog.Write(LogLevel.Info, "stopped");
         return 0;
@@ -80,32 +89,59 @@ internal sealed class BrokerDaemon(ListenSocket listener, int workers)
         DaemonLog.Write(LogLevel.Info, "SIGHUP: dropped cached pam.d lines, database connections and server states");
     }
 
-    private async Task AcceptAsync()
+    /// <summary>Workers blocked in accept(2) notice the stop when a connection wakes them: one
+    /// each (shutting the socket down instead would break systemd's copy of it).</summary>
+    private void WakeAcceptingWorkers()
+    {
+        if (listener.Socket.LocalEndPoint is not UnixDomainSocketEndPoint endpoint)
+            return;
+        for (int i = 0; i < workers; i++)
+        {
+            try
+            {
+                using var wake = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                wake.Connect(endpoint);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Work()
     {
         while (!_stop.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.Socket.AcceptAsync(_stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                client = listener.Socket.Accept();
             }
             catch (SocketException e)
             {
-                // EMFILE and the like: the host's module falls back meanwhile; don't spin.
+                if (_stop.IsCancellationRequested)
+                    return;
+                // EMFILE and the like: the hosts' modules fall back meanwhile; don't spin.
                 DaemonLog.Write(LogLevel.Err, $"accept failed: {e.SocketErrorCode}");
-                await Task.Delay(100);
+                Thread.Sleep(100);
                 continue;
             }
-            _ = ReceiveAsync(client);
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            if (_stop.IsCancellationRequested)
+            {
+                client.Dispose();
+                return;
+            }
+            Take(client);
         }
     }
 
-    /// <summary>From accept to a request queued for a worker; no thread waits meanwhile.</summary>
-    private async Task ReceiveAsync(Socket client)
+    /// <summary>From accept to answer, on the accepting worker when the request is there.</summary>
+    private void Take(Socket client)
     {
         var peer = PeerCredentials.Of(client);
         if (peer is not { Uid: 0 } root)
@@ -115,60 +151,74 @@ internal sealed class BrokerDaemon(ListenSocket listener, int workers)
             client.Dispose();
             return;
         }
-        if (Interlocked.Increment(ref _pending) > MaxPending)
-        {
-            Interlocked.Decrement(ref _pending);
-            client.Dispose();
-            return;
-        }
         var connection = new BrokerConnection(client, root);
-        bool queued = false;
+        switch (connection.ReadNow())
+        {
+            case BrokerConnection.Progress.Complete:
+                Serve(connection);
+                return;
+            case BrokerConnection.Progress.NeedMore when Interlocked.Increment(ref _slow) <= MaxSlow:
+                _ = ServeWhenReadAsync(connection);
+                return;
+            case BrokerConnection.Progress.NeedMore:
+                Interlocked.Decrement(ref _slow);
+                break;
+        }
+        connection.Dispose();
+    }
+
+    /// <summary>A request that trickles in: read without a thread, then run on the thread pool.</summary>
+    private async Task ServeWhenReadAsync(BrokerConnection connection)
+    {
         try
         {
-            if (await connection.ReadRequestAsync(_stop.Token))
+            if (await connection.ReadRestAsync(_stop.Token) != BrokerConnection.Progress.Complete)
             {
-                _accepted.TryAdd(connection, 0);
-                queued = _ready.TryAdd(connection);
+                connection.Dispose();
+                return;
             }
-        }
-        catch (InvalidOperationException)
-        {
-            // Adding completed: the daemon is stopping.
-        }
-        if (!queued)
-            Finish(connection);
-    }
-
-    private void Work()
-    {
-        foreach (var connection in _ready.GetConsumingEnumerable())
-        {
+            await _slowSlots.WaitAsync();
             try
             {
-                connection.Serve();
+                await Task.Yield(); // off the socket engine's thread
+                Serve(connection);
             }
-            catch (Exception e)
+            finally
             {
-                // HelperSession answers every failure itself; this is the last line of defence.
-                DaemonLog.Write(LogLevel.Err, $"internal error serving pid {connection.Peer.Pid} ({e.GetType().Name})");
+                _slowSlots.Release();
             }
-            Finish(connection);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _slow);
         }
     }
 
-    private void Finish(BrokerConnection connection)
+    private void Serve(BrokerConnection connection)
     {
-        _accepted.TryRemove(connection, out _);
-        connection.Dispose();
-        Interlocked.Decrement(ref _pending);
+        _running.TryAdd(connection, 0);
+        try
+        {
+            connection.Serve();
+        }
+        catch (Exception e)
+        {
+            // HelperSession answers every failure itself; this is the last line of defence.
+            DaemonLog.Write(LogLevel.Err, $"internal error serving pid {connection.Peer.Pid} ({e.GetType().Name})");
+        }
+        finally
+        {
+            _running.TryRemove(connection, out _);
+            connection.Dispose();
+        }
     }
 
     private void Heartbeats()
     {
-        while (!_ready.IsCompleted)
+        while (!_drained)
         {
             Thread.Sleep(HeartbeatMs);
-            foreach (var connection in _accepted.Keys)
+            foreach (var connection in _running.Keys)
                 connection.Heartbeat();
         }
     }

@@ -9,11 +9,11 @@ namespace PamMySqlNet.Helper;
 /// little-endian int32; a string or byte field is an int32 length (-1 for NULL) and its bytes.
 /// <list type="bullet">
 /// <item>shim → core: 'Q' request (abi, operation, flags, argc, argv…, user, service, rhost,
-///   caller uid, caller pid); 'T' reply to 'A', 'S' or 'G' (PAM code, bytes or NULL).</item>
+///   caller uid, caller pid, the account memo kept on the PAM handle or NULL); 'T' reply to 'A'
+///   or 'S' (PAM code, bytes or NULL).</item>
 /// <item>core → shim: 'L' log line (priority, text); 'A' password request (item, mode, prompt);
 ///   'S' store a password item (item, password); 'D' pam_fail_delay (microseconds, no reply);
-///   'M' keep the account memo with the PAM handle (bytes, no reply); 'G' the memo kept
-///   (capacity; the 'T' reply carries it or NULL); 'H' heartbeat (empty, no reply: the daemon
+///   'M' keep the account memo with the PAM handle (bytes, no reply); 'H' heartbeat (empty, no reply: the daemon
 ///   is still working); 'V' the request's ABI version is not ours (our version; nothing follows);
 ///   'R' result (PAM code).</item>
 /// </list>
@@ -28,7 +28,6 @@ public static class HelperProtocol
     public const byte FailDelay = (byte)'D';
     public const byte Result = (byte)'R';
     public const byte Remember = (byte)'M';
-    public const byte Recall = (byte)'G';
     public const byte Heartbeat = (byte)'H';
     public const byte VersionMismatch = (byte)'V';
 

@@ -19,6 +19,8 @@ public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPa
     private bool _finished;
     /// <summary>Waiting for the shim's reply (it may be prompting a person): no heartbeats then.</summary>
     private volatile bool _awaitingShim;
+    /// <summary>The memo the shim found on the PAM handle, sent with the request.</summary>
+    private byte[]? _memo;
 
     /// <summary>Reads the request frame, then <see cref="Serve"/>.</summary>
     public int Run(ModuleEntry.StoreFactory? storeFactory = null)
@@ -46,7 +48,7 @@ public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPa
         PamCode code;
         try
         {
-            var (version, request) = ParseRequest(requestPayload);
+            var (version, request) = ParseRequest(requestPayload, out _memo);
             if (version != AbiVersion)
             {
                 Send(HelperProtocol.VersionMismatch, new PayloadWriter().Int(AbiVersion).Span, last: true);
@@ -107,8 +109,9 @@ public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPa
         }
     }
 
-    private static (int Version, ModuleRequest? Request) ParseRequest(byte[] payload)
+    private static (int Version, ModuleRequest? Request) ParseRequest(byte[] payload, out byte[]? memo)
     {
+        memo = null;
         var r = new PayloadReader(payload);
         int version = r.ReadInt();
         if (version != AbiVersion)
@@ -126,6 +129,9 @@ public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPa
         string? rhost = r.ReadString();
         int uid = r.ReadInt();
         int pid = r.ReadInt();
+        memo = r.ReadBytes();
+        if (memo is { Length: > ShimAbi.MemoMax })
+            return (version, null);
         return (version, new ModuleRequest(op, flags, args, user, service, rhost, uid, pid));
     }
 
@@ -161,13 +167,13 @@ public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPa
             Send(HelperProtocol.Remember, new PayloadWriter().Bytes(memo).Span);
     }
 
+    /// <summary>The memo came with the request: no round trip.</summary>
     public int Recall(Span<byte> buffer)
     {
-        Send(HelperProtocol.Recall, new PayloadWriter().Int(buffer.Length).Span);
-        if (ReadReply(out byte[]? memo) != PamCode.Success || memo is null || memo.Length > buffer.Length)
+        if (_memo is null || _memo.Length > buffer.Length)
             return -1;
-        memo.CopyTo(buffer);
-        return memo.Length;
+        _memo.CopyTo(buffer);
+        return _memo.Length;
     }
 
     private PamCode ReadReply(out byte[]? password)

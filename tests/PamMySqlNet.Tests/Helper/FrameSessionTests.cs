@@ -28,14 +28,13 @@ public class FrameSessionTests
         return list;
     }
 
-    private static byte[] Request(int abi, PamOperation op, string[] args, string user) =>
-        AppendRequest(new PayloadWriter().Int(abi).Int((int)op).Int(0).Int(args.Length), args, user).Span.ToArray();
-
-    private static PayloadWriter AppendRequest(PayloadWriter w, string[] args, string user)
+    private static byte[] Request(int abi, PamOperation op, string[] args, string user, byte[]? memo = null)
     {
+        var w = new PayloadWriter().Int(abi).Int((int)op).Int(0).Int(args.Length);
         foreach (var a in args)
             w.String(a);
-        return w.String(user).String("smtp").String(null).Int(0).Int(4242);
+        w.String(user).String("smtp").String(null).Int(0).Int(4242);
+        return (memo is null ? w.Int(-1) : w.Bytes(memo)).Span.ToArray();
     }
 
     [Fact]
@@ -72,29 +71,35 @@ public class FrameSessionTests
     }
 
     [Fact]
-    public void MemoTravelsAsFrames()
+    public void TheMemoComesWithTheRequestAndGoesBackAsAFrame()
     {
         byte[] memo = [1, 2, 3, 4];
         var output = new MemoryStream();
-        var reply = Frame(HelperProtocol.TokenReply, new PayloadWriter().Int(0).Bytes(memo).Span);
-        var session = new HelperSession(new MemoryStream(reply), output);
-        session.Remember(memo);
+        var session = new HelperSession(new MemoryStream(), output);
+        // SetCred answers at once; what matters is that the request (with its memo) was parsed.
+        session.Serve(Request((int)ShimAbi.Version, PamOperation.SetCred, [], "alice", memo));
         var buffer = new byte[ShimAbi.MemoMax];
         Assert.Equal(memo.Length, session.Recall(buffer));
         Assert.Equal(memo, buffer[..memo.Length]);
-        var frames = Frames(output.ToArray());
-        Assert.Equal(new[] { HelperProtocol.Remember, HelperProtocol.Recall }, frames.Select(f => f.Type));
-        Assert.Equal(ShimAbi.MemoMax, BinaryPrimitives.ReadInt32LittleEndian(frames[1].Payload));
+        Assert.Equal(-1, session.Recall(new byte[2])); // does not fit: none, not a truncated one
+
+        var keeper = new MemoryStream();
+        new HelperSession(new MemoryStream(), keeper).Remember(memo);
+        var (type, payload) = Assert.Single(Frames(keeper.ToArray()));
+        Assert.Equal(HelperProtocol.Remember, type);
+        Assert.Equal(new byte[] { 4, 0, 0, 0, 1, 2, 3, 4 }, payload);
     }
 
     [Fact]
-    public void NoMemoIsMinusOne()
+    public void NoMemoIsMinusOneAndAnOversizedOneRefusesTheRequest()
     {
-        var reply = Frame(HelperProtocol.TokenReply, new PayloadWriter().Int(0).Int(-1).Span); // NULL
-        Assert.Equal(-1, new HelperSession(new MemoryStream(reply), new MemoryStream()).Recall(new byte[16]));
-        // A memo larger than asked for is refused, not truncated.
-        var big = Frame(HelperProtocol.TokenReply, new PayloadWriter().Int(0).Bytes(new byte[32]).Span);
-        Assert.Equal(-1, new HelperSession(new MemoryStream(big), new MemoryStream()).Recall(new byte[16]));
+        var session = new HelperSession(new MemoryStream(), new MemoryStream());
+        session.Serve(Request((int)ShimAbi.Version, PamOperation.SetCred, [], "alice"));
+        Assert.Equal(-1, session.Recall(new byte[16]));
+        var output = new MemoryStream();
+        int code = new HelperSession(new MemoryStream(), output)
+            .Serve(Request((int)ShimAbi.Version, PamOperation.Authenticate, [], "alice", new byte[ShimAbi.MemoMax + 1]));
+        Assert.Equal((int)PamCode.ServiceErr, code);
     }
 
     [Fact]
