@@ -1,5 +1,4 @@
 using PamMySqlNet.Cli.Commands;
-using PamMySqlNet.Cli.Daemon;
 using PamMySqlNet.Helper;
 
 // A Linux program: PAM, UNIX sockets, file modes.
@@ -80,7 +79,7 @@ public static class Program
                 case "test":
                     return TestCommand.Run(rest, io);
                 case "daemon":
-                    return DaemonCommand.Run(rest, io);
+                    return io.Fail("daemon", Interop.DaemonExec.Exec(rest));
                 case "bench-verify":
                     return BenchVerifyCommand.Run(rest, io);
                 case "pam-helper":
@@ -106,10 +105,11 @@ public static class Program
             "hash" => HashCommand.Help,
             "check" => CheckCommand.Help,
             "test" => TestCommand.Help,
-            "daemon" => DaemonCommand.Help,
             "help" => Help,
             _ => null,
         };
+        if (rest is ["daemon"])
+            return io.Fail("help", Interop.DaemonExec.Exec(["--help"]));
         if (text is null || rest.Length > 1)
         {
             io.Stderr.WriteLine($"pam-mysql-net help: unknown command '{string.Join(' ', rest)}' (verify, hash)");

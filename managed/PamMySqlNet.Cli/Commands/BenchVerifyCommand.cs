@@ -1,3 +1,4 @@
+using PamMySqlNet.CommandLine;
 using System.Diagnostics;
 using PamMySqlNet.Hashing;
 using PamMySqlNet.Options;

@@ -1,3 +1,4 @@
+using PamMySqlNet.CommandLine;
 using System.Diagnostics;
 using MySqlConnector;
 using PamMySqlNet.Cli.PamConfig;
@@ -110,7 +111,7 @@ public static class CheckCommand
         if (problems > 0 || queries is null)
             return problems;
         io.Stdout.WriteLine($"  options: ok (crypt={CryptModeNames.Name(s.Crypt)}, {s.Hosts.Count} server(s))");
-        var (route, routeProblem) = Daemon.BrokerProbe.Describe(s);
+        var (route, routeProblem) = BrokerProbe.Describe(s);
         if (routeProblem)
             Problem($"route: {route}");
         else

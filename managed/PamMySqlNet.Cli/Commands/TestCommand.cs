@@ -1,3 +1,4 @@
+using PamMySqlNet.CommandLine;
 using System.Runtime.InteropServices;
 using PamMySqlNet.Cli.Interop;
 using PamMySqlNet.Pam;

@@ -1,3 +1,4 @@
+using PamMySqlNet.CommandLine;
 using PamMySqlNet.Hashing;
 using PamMySqlNet.Options;
 

@@ -1,3 +1,4 @@
+using PamMySqlNet.CommandLine;
 using System.Text;
 using PamMySqlNet.Cli;
 using PamMySqlNet.Cli.Commands;

@@ -1,4 +1,5 @@
-using PamMySqlNet.Cli.Daemon;
+using PamMySqlNet.Cli.Commands;
+using PamMySqlNet.Daemon;
 using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Daemon;

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
-using PamMySqlNet.Cli.Daemon;
+using PamMySqlNet.Daemon;
+using PamMySqlNet.Interop;
 
 namespace PamMySqlNet.Tests.Daemon;
 

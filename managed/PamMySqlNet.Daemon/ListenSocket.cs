@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using PamMySqlNet.Interop;
 using PamMySqlNet.Options;
 
-namespace PamMySqlNet.Cli.Daemon;
+namespace PamMySqlNet.Daemon;
 
 /// <summary>
 /// The daemon's listening socket: handed over by systemd (socket activation: LISTEN_PID is ours

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using PamMySqlNet.Helper;
+using PamMySqlNet.Interop;
 
-namespace PamMySqlNet.Cli.Daemon;
+namespace PamMySqlNet.Daemon;
 
 /// <summary>
 /// One PAM host's connection: one request. The worker that accepted it reads the 'Q' frame

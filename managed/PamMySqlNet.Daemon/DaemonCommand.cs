@@ -1,9 +1,10 @@
-using PamMySqlNet.Cli.Commands;
+using PamMySqlNet.CommandLine;
+
 using PamMySqlNet.Interop;
 using PamMySqlNet.Logging;
 using PamMySqlNet.Options;
 
-namespace PamMySqlNet.Cli.Daemon;
+namespace PamMySqlNet.Daemon;
 
 /// <summary>`pam-mysql-net daemon [--socket PATH] [--workers N]`: runs the broker in the foreground.</summary>
 public static class DaemonCommand
@@ -27,37 +28,40 @@ public static class DaemonCommand
         """;
 
     private const int DefaultWorkers = 8;
+    /// <summary>The exit status of a usage error or a daemon that cannot start (as the CLI's).</summary>
+    private const int Usage = 2;
 
-    public static int Run(IReadOnlyList<string> args, CliContext io)
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"pam-mysql-net daemon: {message}");
+        return Usage;
+    }
+
+    public static int Run(IReadOnlyList<string> args)
     {
         if (!ArgReader.TryParse(args, ["--socket", "--workers"], [], out var a, out string error))
-            return io.Fail("daemon", error);
+            return Fail(error);
         if (a.Help)
         {
-            io.Stdout.WriteLine(Help);
-            return ExitCodes.Ok;
+            Console.Out.WriteLine(Help);
+            return 0;
         }
         if (a.Positionals.Count > 0)
-            return io.Fail("daemon", $"unexpected argument '{a.Positionals[0]}'");
+            return Fail($"unexpected argument '{a.Positionals[0]}'");
         int workers = DefaultWorkers;
         if (a.Value("--workers") is { } w && (!int.TryParse(w, out workers) || workers is < 1 or > 64))
-            return io.Fail("daemon", $"--workers must be a whole number from 1 to 64, not '{w}'");
+            return Fail($"--workers must be a whole number from 1 to 64, not '{w}'");
         string path = a.Value("--socket") ?? ModuleSettings.DefaultBrokerSocket;
 
         UnixFiles.SetUMask(0x3F); // 077: the socket, and anything else, is the owner's alone
         DaemonLog.Open();
-        // The runtime settings are the module's (one worker thread, for hosts); the daemon's
-        // workers are threads of their own, the pool serves the socket I/O and the driver.
-        ThreadPool.SetMaxThreads(Math.Max(Environment.ProcessorCount, 16), Math.Max(Environment.ProcessorCount, 16));
-        ThreadPool.SetMinThreads(2, 2);
-        Interop.LibCMalloc.MallOpt(Interop.LibCMalloc.ArenaMax, 2);
 
         var listener = ListenSocket.FromActivation(out string? activationError)
                        ?? (activationError is null ? ListenSocket.Create(path, out activationError) : null);
         if (listener is null)
         {
             DaemonLog.Write(LogLevel.Err, $"cannot start: {activationError}");
-            return ExitCodes.Usage;
+            return Usage;
         }
         uint euid = UnixFiles.EffectiveUid;
         if (euid != 0)

@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using PamMySqlNet.Auth;
+using PamMySqlNet.Interop;
 using PamMySqlNet.Logging;
 
-namespace PamMySqlNet.Cli.Daemon;
+namespace PamMySqlNet.Daemon;
 
 /// <summary>
 /// `pam-mysql-net daemon`: one long-lived process runs the core for every PAM host on the machine

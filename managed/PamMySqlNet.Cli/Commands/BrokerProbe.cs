@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using PamMySqlNet.Interop;
 using PamMySqlNet.Options;
 
-namespace PamMySqlNet.Cli.Daemon;
+namespace PamMySqlNet.Cli.Commands;
 
 /// <summary>
 /// For `pam-mysql-net check`: would the module in a root host use the daemon for this line? The

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using PamMySqlNet.Logging;
 
-namespace PamMySqlNet.Cli.Daemon;
+namespace PamMySqlNet.Daemon;
 
 /// <summary>
 /// The daemon's own lines (start, stop, reload, refused connections) go to syslog, facility

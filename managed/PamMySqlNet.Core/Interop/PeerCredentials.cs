@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 
-namespace PamMySqlNet.Cli.Daemon;
+namespace PamMySqlNet.Interop;
 
 /// <summary>
 /// Who is on the other end of a UNIX-socket connection, as the kernel recorded it when the peer
 /// connected (SO_PEERCRED): its pid and its effective uid and gid. Never what the peer says.
 /// </summary>
-internal readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
+public readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
 {
     private const int SolSocket = 1;
     private const int SoPeerCred = 17;

@@ -1,4 +1,4 @@
-namespace PamMySqlNet.Cli.Commands;
+namespace PamMySqlNet.CommandLine;
 
 /// <summary>
 /// A tiny, reflection-free option reader for one command's arguments: <c>--name value</c>,
