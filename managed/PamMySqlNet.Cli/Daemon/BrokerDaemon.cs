@@ -36,6 +36,9 @@ internal sealed class BrokerDaemon(ListenSocket listener, int workers)
     private readonly ConcurrentDictionary<uint, byte> _refusedUids = new();
     private readonly CancellationTokenSource _stop = new();
     private int _pending;
+    /// <summary>Set once the workers have finished (or the grace ran out): heartbeats stop then,
+    /// not when the queue is empty (a request a worker still runs needs them while the daemon drains).</summary>
+    private volatile bool _drained;
 
     public int Run()
     {
@@ -55,6 +58,7 @@ internal sealed class BrokerDaemon(ListenSocket listener, int workers)
         var grace = Environment.TickCount64 + StopGraceMs;
         foreach (var t in threads)
             t.Join(TimeSpan.FromMilliseconds(Math.Max(0, grace - Environment.TickCount64)));
+        _drained = true;
         listener.Dispose();
         DaemonLog.Write(LogLevel.Info, "stopped");
         return 0;
@@ -165,7 +169,7 @@ internal sealed class BrokerDaemon(ListenSocket listener, int workers)
 
     private void Heartbeats()
     {
-        while (!_ready.IsCompleted)
+        while (!_drained)
         {
             Thread.Sleep(HeartbeatMs);
             foreach (var connection in _accepted.Keys)
