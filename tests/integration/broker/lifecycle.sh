@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Signals, a second daemon on a socket in use, systemd socket activation, and a host that forks
+# Signals (SIGTERM drains what is in flight), a second daemon on a socket in use, systemd socket activation, and a host that forks
 # after using the daemon.
 broker_lifecycle() {
   bsvc req required
@@ -14,6 +14,21 @@ broker_lifecycle() {
   check "SIGTERM: exit status 0" 0 "$DSTATUS"
   check_true "SIGTERM: exited within $(( $(now_ms) - t0 )) ms (< 2000)" test $(( $(now_ms) - t0 )) -lt 2000
   check_true "SIGTERM: the socket is gone" test ! -e "$SOCK"
+  daemon_start
+
+  # SIGTERM drains: a request held up by a frozen DB for longer than the host's 3 s silence bound
+  # still gets its answer (heartbeats go on while it runs), then the daemon exits 0.
+  bsvc slow required connect_timeout=10 query_timeout=10
+  rc slow "$USER1" "$PW1" >/dev/null
+  mdb_freeze
+  syslog_mark
+  rc slow "$USER1" "$PW1" >"$WORK/drained.rc" &
+  local login=$!
+  sleep 0.5; kill -TERM "$DPID"; sleep 3.5; mdb_thaw
+  wait "$login"; daemon_stop
+  check "SIGTERM with a request in flight for 4 s: the host gets the daemon's answer" "$PAM_SUCCESS" "$(cat "$WORK/drained.rc")"
+  check "... no 'failed to answer' line" 0 "$(lines_matching 'failed to answer')"
+  check "... then the daemon exits 0" 0 "$DSTATUS"
   daemon_start
   r=$(timeout 20 "$CLI" daemon --socket "$SOCK" 2>&1; echo "exit=$?")
   check_true "a second daemon on the same socket: exits non-zero (${r##*exit=})" test "${r##*exit=}" -ne 0 -a "${r##*exit=}" -ne 124
