@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The daemon SIGKILLed and restarted under 8 login loops (broker=required): never a wrong answer,
 # refusals only while it is down, each within 1 s. A hung daemon (SIGSTOP): required refuses
-# within the 3 s silence bound, auto falls back to the host with one line.
+# within the 3 s silence bound, auto falls back to the host with one line. A password change the
+# daemon dies in is refused, never run twice.
 broker_reliability() {
   bsvc req required
   bsvc auto auto
@@ -34,6 +35,20 @@ broker_reliability() {
   check_true "kill/restart: every refusal within 1 s (slowest ${max} ms)" test "${max:-9999}" -le 1000
   check_true "kill/restart: refusals only while it was down ($((${first:-0} - t_kill)) ms after the kill to $((${last:-0} - t_up)) ms after it listened again)" \
     test "${first:-0}" -ge "$t_kill" -a "${last:-0}" -le $((t_up + 150))
+
+  # A password change the daemon dies in is not run again in the host, even with auto.
+  mdb_add_user erin@example.test 'Erin-old1'
+  local h0; h0=$(mdb_sql "SELECT password FROM postfix.mailbox WHERE username = 'erin@example.test'")
+  bsvc auto-slow auto connect_timeout=10 query_timeout=10
+  rc auto-slow "$USER1" "$PW1" >/dev/null
+  mdb_freeze; syslog_mark
+  PMN_NEW='Erin-new1' rc auto-slow erin@example.test x chauthtok >"$WORK/chauthtok.rc" &
+  local chg=$!
+  sleep 0.5; kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; mdb_thaw; wait "$chg"
+  check "daemon killed during a password change, auto: refused, not run in the host" "$PAM_AUTHINFO_UNAVAIL" "$(cat "$WORK/chauthtok.rc")"
+  check "... with its line" 1 "$(lines_matching 'failed to answer a password change; request refused')"
+  check "... the row is unchanged" "$h0" "$(mdb_sql "SELECT password FROM postfix.mailbox WHERE username = 'erin@example.test'")"
+  daemon_start
 
   kill -STOP "$DPID"
   local t0 r t1
