@@ -24,6 +24,8 @@ broker_pool() {
   r=$(logins_from req 100)
   check_note "100 processes x 10 logins through the daemon: $r"
   check "shared pool: 100 processes, every login right" "ok=100 logins=1000" "${r% *}"
+  check_true "shared pool: the daemon survived the 100 processes" kill -0 "$DPID"
+  kill -0 "$DPID" 2>/dev/null || { check_note "daemon died: $(tail -n 3 "$DLOG" | tr '\n' ' ')"; daemon_start; }
   check_true "shared pool: MariaDB connections opened ${r##*=}, 1-8 (the pool size)" test "${r##*=}" -ge 1 -a "${r##*=}" -le 8
   r=$(logins_from off 10)
   check_note "contrast, broker=off: 10 processes x 10 logins in process: $r (one pool per process)"

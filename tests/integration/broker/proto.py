@@ -267,15 +267,21 @@ def fuzz(path, args, n):
 
 def endure(path, user, password, args, n, procs):
     each = n // procs
+    r, w = os.pipe()
     pids = []
     for _ in range(procs):
         pid = os.fork()
         if pid == 0:
-            bad = sum(1 for _ in range(each) if login(path, user, password, args) != "rc=0")
-            os._exit(min(bad, 255))
+            right = sum(1 for _ in range(each) if login(path, user, password, args) == "rc=0")
+            os.write(w, b"%d\n" % right)
+            os._exit(0)
         pids.append(pid)
-    bad = sum(os.waitstatus_to_exitcode(os.waitpid(p, 0)[1]) for p in pids)
-    print("right=%d of %d" % (each * procs - bad, each * procs))
+    os.close(w)
+    for p in pids:
+        os.waitpid(p, 0)
+    with os.fdopen(r) as f:
+        right = sum(int(line) for line in f)
+    print("right=%d of %d" % (right, each * procs))
 
 
 def main(a):
