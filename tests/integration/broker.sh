@@ -12,7 +12,7 @@
 #                           with broker=MODE broker_socket=$SOCK
 #   daemon_start [ARGS]     starts `pam-mysql-net daemon --socket $SOCK ARGS` (DAEMON_CMD prefix,
 #                           DSOCK another path); waits for "listening" (a failed check if not); DPID DLOG
-#   daemon_stop [PID]       SIGTERM, wait; DSTATUS its exit status
+#   daemon_stop [PID]       SIGTERM, wait; DSTATUS its exit status (daemon_wait PID: only the wait)
 #   LOOP PROTO MEMHOST      login_loop, proto.py, memhost (built into WORK)
 #   now_ms, proc_field PID FIELD, proc_fds PID, lines_matching REGEX (in syslog since the mark)
 set -u
@@ -55,7 +55,14 @@ daemon_start() {
 daemon_stop() { # [PID]: SIGTERM and wait (not in a subshell: it must be our child); DSTATUS=exit status
   local p=${1:-$DPID}
   kill -CONT "$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null
-  wait "$p" 2>/dev/null; DSTATUS=$?
+  daemon_wait "$p"
+}
+daemon_wait() { # PID: waits for it to exit (SIGKILL after 15 s); DSTATUS=exit status
+  # (polled here: a guard subshell killed by us would run the inherited TERM/EXIT traps, i.e. the clean-up)
+  local i
+  for i in $(seq 1 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null
+  wait "$1" 2>/dev/null; DSTATUS=$?
 }
 
 LOOP=$WORK/login_loop MEMHOST=$WORK/memhost PROTO=$BROKER_DIR/proto.py
@@ -68,6 +75,12 @@ daemon_start || { check_summary; exit 2; }
 for name in "${PARTS[@]}"; do
   if [ -n "${PMN_BROKER_PARTS:-}" ] && [[ " $PMN_BROKER_PARTS " != *" $name "* ]]; then continue; fi
   echo "# --- $name"
+  # Each part starts with the main daemon running; one that died since is a failure of its own.
+  if ! kill -0 "$DPID" 2>/dev/null; then
+    wait "$DPID" 2>/dev/null
+    check "the daemon is still running before '$name' (exit status $?; 139: SIGSEGV)" running dead
+    daemon_start
+  fi
   source "$BROKER_DIR/$name.sh"
   "broker_$name"
 done

@@ -25,7 +25,7 @@ broker_lifecycle() {
   rc slow "$USER1" "$PW1" >"$WORK/drained.rc" &
   local login=$!
   sleep 0.5; kill -TERM "$DPID"; sleep 3.5; mdb_thaw
-  wait "$login"; daemon_stop
+  wait "$login"; daemon_wait "$DPID"
   check "SIGTERM with a request in flight for 4 s: the host gets the daemon's answer" "$PAM_SUCCESS" "$(cat "$WORK/drained.rc")"
   check "... no 'failed to answer' line" 0 "$(lines_matching 'failed to answer')"
   check "... then the daemon exits 0" 0 "$DSTATUS"

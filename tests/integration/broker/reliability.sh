@@ -13,6 +13,7 @@ broker_reliability() {
     pids+=($!)
   done
   sleep 1.5
+  check_true "kill/restart: the daemon ran until the kill" kill -0 "$DPID"
   t_kill=$(now_ms)
   kill -KILL "$DPID"; wait "$DPID" 2>/dev/null
   sleep 1
@@ -36,6 +37,8 @@ broker_reliability() {
   check_true "kill/restart: refusals only while it was down ($((${first:-0} - t_kill)) ms after the kill to $((${last:-0} - t_up)) ms after it listened again)" \
     test "${first:-0}" -ge "$t_kill" -a "${last:-0}" -le $((t_up + 150))
 
+  check_true "kill/restart: the restarted daemon survived the loops" kill -0 "$DPID"
+  kill -0 "$DPID" 2>/dev/null || { wait "$DPID"; check_note "it died with exit status $? (139: SIGSEGV)"; daemon_start; }
   # A password change the daemon dies in is not run again in the host, even with auto.
   mdb_add_user erin@example.test 'Erin-old1'
   local h0; h0=$(mdb_sql "SELECT password FROM postfix.mailbox WHERE username = 'erin@example.test'")
