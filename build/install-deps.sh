@@ -10,7 +10,8 @@ PACKAGES=(
   postfix swaks libnet-ssleay-perl                    # the end-to-end SMTP AUTH test (swaks's STARTTLS
                                                       # needs Net::SSLeay, only a Recommends of swaks)
   man-db mandoc groff-base dpkg-dev                   # man page checks, package build
-  systemd                                             # systemd-analyze verify/security of the units
+  systemd                                             # systemd-analyze verify/security of the units,
+                                                      # systemd-socket-activate (tests/integration/broker.sh)
   openssl whois python3 procps util-linux             # reference hashes, syslog capture, unshare
   apache2-utils dovecot-core php-cli argon2           # more reference hash tools (htpasswd, doveadm pw, ...)
   libpam-mysql                                        # the C pam_mysql.so, for the differential suite

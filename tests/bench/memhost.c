@@ -15,6 +15,8 @@
 #include <string.h>
 #include <security/pam_appl.h>
 
+#include "../hosts/pam_answer.h"
+
 static long status_field(const char *name)
 {
     FILE *f = fopen("/proc/self/status", "r");
@@ -32,18 +34,6 @@ static long status_field(const char *name)
     return value;
 }
 
-static int converse(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-    struct pam_response *r = calloc((size_t)n, sizeof *r);
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++)
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
-            r[i].resp = strdup((const char *)data);
-    *resp = r;
-    return PAM_SUCCESS;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 5 && argc != 6) {
@@ -52,7 +42,7 @@ int main(int argc, char **argv)
     }
     long n = argc == 6 ? strtol(argv[5], NULL, 10) : 1;
     long rss0 = status_field("VmRSS"), vm0 = status_field("VmSize"), threads0 = status_field("Threads");
-    struct pam_conv conv = { converse, argv[4] };
+    struct pam_conv conv = { pmn_answer_all, argv[4] };
     long rss1 = 0, vm1 = 0, rss2 = 0, vm2 = 0;
     int rc = PAM_SUCCESS;
     for (long i = 0; i < n && rc == PAM_SUCCESS; i++) {
