@@ -1,29 +1,37 @@
 #!/bin/bash
-# Side-by-side benchmark: pam_mysql_net (ours) vs Debian's C pam_mysql.so (libpam-mysql 0.8.2)
-# vs pam_permit.so (the floor: PAM and the host, no database), all in ONE run, printed as one table
-# with the ratios. Nothing here asserts a timing: its job is the table.
+# Side-by-side benchmark: pam_mysql_net (ours, in the host's process), pam_mysql_net through its
+# resident daemon (ours via daemon: broker=required), Debian's C pam_mysql.so (libpam-mysql 0.8.2)
+# and pam_permit.so (the floor: PAM and the host, no database), all in ONE run, printed as one
+# table with the ratios. Nothing here asserts a timing: its job is the table.
 #
-#   build/bench.sh                     # full run (about 4.5 minutes on 2 busy cores)
-#   PMN_BENCH_QUICK=1 build/bench.sh   # shorter everything (about 1.5 minutes), for a smoke run
+#   build/bench.sh                     # full run (about 8 minutes on 2 busy cores)
+#   PMN_BENCH_QUICK=1 build/bench.sh   # shorter everything (about 2.5 minutes), for a smoke run
 #
 # What it does (as root, on 127.0.0.1 only, everything stopped by PID on exit):
 #   - installs what is missing (mariadb-server, pamtester, sasl2-bin, libpam-mysql, gcc, ...),
 #     builds out/ when the module is missing, compiles tests/bench/*.c into the temp dir;
 #   - starts a throwaway MariaDB with postfix.mailbox holding PMN_BENCH_USERS (10,000) distinct
 #     users, each with its own password and its own MD5-crypt hash (`openssl passwd -1`, salted);
-#   - writes three PAM services (/etc/pam.d/pmn-bench-<random>-{ours,c,permit}, removed on exit)
-#     with the classic recipe's auth + account lines; ours and C get the same argument line;
+#   - starts `pam-mysql-net daemon` (the build's CLI) on a private socket in the temp dir (never the
+#     default /run/pam_mysql_net/socket), stopped by PID on exit;
+#   - writes four PAM services (/etc/pam.d/pmn-bench-<random>-{ours,daemon,c,permit}, removed on
+#     exit) with the classic recipe's auth + account lines; ours, daemon and C get the same argument
+#     line, daemon's with `broker=required broker_socket=<the private socket>` added;
 #   1. cold: `pamtester SERVICE USER authenticate`, one fresh process per login, services
 #      interleaved round by round (order rotating: A B C, B C A, ...), median and p95;
-#   2. warm: one `saslauthd -a pam -r -n 4` per module, all three running at once, driven by a C
-#      client speaking the saslauthd socket protocol in-process (no process per login), the
-#      modules interleaved: sequential logins round by round (order rotating), then 8 concurrent
-#      clients in 1-second turns (ours, C, permit, C, permit, ours, ...) for PMN_BENCH_SECONDS
+#   2. warm: one `saslauthd -a pam -r -n 5` (Debian's default) per module, all four running at once,
+#      driven by a C client speaking the saslauthd socket protocol in-process (no process per
+#      login), the modules interleaved: sequential logins round by round (order rotating), then 8
+#      concurrent clients in 1-second turns (rotating as well) for PMN_BENCH_SECONDS
 #      each: throughput and errors. Drift shows as first-half vs second-half figures. Before
 #      that, MariaDB's Connections counter around 1,000 logins per module shows whether the
 #      module keeps its connection between logins;
 #   3. memory: a small C host reads VmRSS/VmSize/threads before its first pam_start and after
-#      1,000 logins (ours, C, permit, ours: A B A);
+#      1,000 logins (ours, daemon, C, permit, daemon, ours: A B A);
+#   3b. daemon: MariaDB's Connections counter around 1,000 logins from 100 short-lived host processes
+#      (tests/bench/pamloop.c, 10 logins each, 10 at a time) per module; then PMN_BENCH_DAEMON_LOGINS
+#      (100,000) logins driven through the daemon by PMN_BENCH_DAEMON_PROCS pamloop processes at once,
+#      and the daemon's VmRSS/VmHWM/threads/fds from /proc before and after;
 #   1b. breakdown: tests/bench/coldpath.sh times the phases of a cold login through ours with perf
 #      uprobes (runtime start, MySqlConnector init, handshake, query, md5crypt, ...); needs perf;
 #   4. Postfix: swaks AUTH PLAIN over STARTTLS through a private Postfix -> saslauthd -> PAM
@@ -32,8 +40,11 @@
 # Env: PMN_BENCH_QUICK=1, PMN_BENCH_USERS (10000), PMN_BENCH_COLD (300 logins per module),
 #      PMN_BENCH_WARM (2000 sequential logins), PMN_BENCH_SECONDS (20), PMN_BENCH_THREADS (8),
 #      PMN_BENCH_REUSE (1000 logins for the connection count),
-#      PMN_BENCH_WORKERS (4, saslauthd -n), PMN_BENCH_POSTFIX (1; 0 skips), PMN_BENCH_SMTP (10 runs),
-#      PMN_BENCH_BREAKDOWN (60 logins under perf), PMN_BENCH_SECTIONS (cold,breakdown,warm,mem,postfix), PMN_MODULE (ours, default out/pam_mysql_net.so),
+#      PMN_BENCH_WORKERS (5, saslauthd -n), PMN_BENCH_POSTFIX (1; 0 skips), PMN_BENCH_SMTP (10 runs),
+#      PMN_BENCH_DAEMON_LOGINS (100000), PMN_BENCH_DAEMON_PROCS (4), PMN_DAEMON (default the
+#      pam-mysql-net next to PMN_MODULE), PMN_DAEMON_WORKERS (its --workers; unset: its default),
+#      PMN_BENCH_BREAKDOWN (60 logins under perf),
+#      PMN_BENCH_SECTIONS (cold,breakdown,warm,mem,daemon,postfix), PMN_MODULE (ours, default out/pam_mysql_net.so),
 #      PMN_C_MODULE (default /lib/x86_64-linux-gnu/security/pam_mysql.so), PMN_KEEP=1 keeps the temp dir,
 #      PMN_BENCH_OUT=FILE also writes the table there.
 
@@ -46,8 +57,8 @@ REPO=$(cd "$HERE/.." && pwd)
 . "$REPO/tests/lib/postfix.sh"
 
 QUICK=${PMN_BENCH_QUICK:-0}
-if [ "$QUICK" = 1 ]; then d_users=10000 d_cold=60 d_warm=500 d_sec=5 d_smtp=3 d_reuse=300 d_breakdown=20
-else d_users=10000 d_cold=300 d_warm=2000 d_sec=20 d_smtp=10 d_reuse=1000 d_breakdown=60; fi
+if [ "$QUICK" = 1 ]; then d_users=10000 d_cold=60 d_warm=500 d_sec=5 d_smtp=3 d_reuse=300 d_breakdown=20 d_dlogins=20000
+else d_users=10000 d_cold=300 d_warm=2000 d_sec=20 d_smtp=10 d_reuse=1000 d_breakdown=60 d_dlogins=100000; fi
 BREAKDOWN=${PMN_BENCH_BREAKDOWN:-$d_breakdown}
 REUSE=${PMN_BENCH_REUSE:-$d_reuse}
 USERS=${PMN_BENCH_USERS:-$d_users}
@@ -55,14 +66,17 @@ COLD=${PMN_BENCH_COLD:-$d_cold}
 WARM=${PMN_BENCH_WARM:-$d_warm}
 SECONDS_TPUT=${PMN_BENCH_SECONDS:-$d_sec}
 THREADS=${PMN_BENCH_THREADS:-8}
-WORKERS=${PMN_BENCH_WORKERS:-4}
+WORKERS=${PMN_BENCH_WORKERS:-5}
 SMTP_RUNS=${PMN_BENCH_SMTP:-$d_smtp}
-SECTIONS=${PMN_BENCH_SECTIONS:-cold,breakdown,warm,mem,postfix}
+DAEMON_LOGINS=${PMN_BENCH_DAEMON_LOGINS:-$d_dlogins}
+DAEMON_PROCS=${PMN_BENCH_DAEMON_PROCS:-4}
+SECTIONS=${PMN_BENCH_SECTIONS:-cold,breakdown,warm,mem,daemon,postfix}
 [ "${PMN_BENCH_POSTFIX:-1}" = 0 ] && SECTIONS=${SECTIONS//postfix/}
 OURS=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
+DAEMON_BIN=${PMN_DAEMON:-$(dirname "$OURS")/pam-mysql-net}
 CMOD=${PMN_C_MODULE:-/lib/x86_64-linux-gnu/security/pam_mysql.so}
 PERMIT=pam_permit.so
-LABELS=(ours c permit)
+LABELS=(ours daemon c permit)
 
 WORK=
 SERVICES=()
@@ -74,6 +88,7 @@ cleanup() {
   trap - EXIT INT TERM
   pf_stop 2>/dev/null
   sasl_stop_all 2>/dev/null
+  daemon_stop
   mdb_stop
   local f
   for f in "${SERVICES[@]}"; do rm -f -- "/etc/pam.d/$f"; done
@@ -114,7 +129,8 @@ compile_tools() {
   local cc=(gcc -O2 -Wall -Wextra -Werror -I"$REPO/tests/bench")
   "${cc[@]}" -o "$WORK/bin/coldrun" "$REPO/tests/bench/coldrun.c" &&
     "${cc[@]}" -pthread -o "$WORK/bin/saslbench" "$REPO/tests/bench/saslbench.c" &&
-    "${cc[@]}" -o "$WORK/bin/memhost" "$REPO/tests/bench/memhost.c" -lpam ||
+    "${cc[@]}" -o "$WORK/bin/memhost" "$REPO/tests/bench/memhost.c" -lpam &&
+    "${cc[@]}" -o "$WORK/bin/pamloop" "$REPO/tests/bench/pamloop.c" -lpam ||
     die "compiling tests/bench tools failed"
 }
 
@@ -155,6 +171,7 @@ write_services() {
   for label in "${LABELS[@]}"; do
     case $label in
       ours) module="$OURS $opts" ;;
+      daemon) module="$OURS $opts broker=required broker_socket=$BROKER_SOCK" ;;
       c) module="$CMOD $opts" ;;
       permit) module=$PERMIT ;;
     esac
@@ -165,6 +182,50 @@ write_services() {
     cp "/etc/pam.d/${SVC[$label]}" "$WORK/pamconf/${SVC[$label]}"
   done
 }
+
+# The resident daemon, as root, on a private socket (its directory is created 0755 by the daemon);
+# stopped by PID (SIGTERM: it finishes what it accepted), SIGKILL after 10 s.
+BROKER_PID=
+daemon_start() {
+  [ -x "$DAEMON_BIN" ] || die "daemon binary not found: $DAEMON_BIN"
+  BROKER_SOCK=$WORK/broker/socket
+  local args=(daemon --socket "$BROKER_SOCK")
+  [ -n "${PMN_DAEMON_WORKERS:-}" ] && args+=(--workers "$PMN_DAEMON_WORKERS")
+  "$DAEMON_BIN" "${args[@]}" >"$WORK/daemon.log" 2>&1 </dev/null &
+  BROKER_PID=$!
+  disown "$BROKER_PID" 2>/dev/null
+  # Listening, not only bound: /proc/net/unix flags 00010000 (__SO_ACCEPTCON).
+  for _ in $(seq 1 100); do
+    awk -v p="$BROKER_SOCK" '$NF == p && $4 == "00010000" { f = 1 } END { exit !f }' /proc/net/unix && return 0
+    kill -0 "$BROKER_PID" 2>/dev/null || { cat "$WORK/daemon.log" >&2; return 1; }
+    sleep 0.1
+  done
+  cat "$WORK/daemon.log" >&2
+  return 1
+}
+
+# After each section: a daemon that died is noted (with the section) and started again, so the
+# following rows still measure the daemon; its kernel segfault lines are printed under the table.
+DAEMON_DEATHS=()
+daemon_check() {
+  daemon_alive && return 0
+  log "the daemon (pid $BROKER_PID) died during $1; starting it again"
+  DAEMON_DEATHS+=("$1 (pid $BROKER_PID)")
+  BROKER_PID=
+  daemon_start || die "the daemon did not start again"
+}
+
+daemon_stop() {
+  [ -n "${BROKER_PID:-}" ] || return 0
+  kill -TERM "$BROKER_PID" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$BROKER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$BROKER_PID" 2>/dev/null
+  BROKER_PID=
+}
+
+# NAME of /proc/PID/status (kB for sizes)
+proc_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
+daemon_alive() { [ -n "${BROKER_PID:-}" ] && kill -0 "$BROKER_PID" 2>/dev/null; }
 
 # Every module must accept a right password (and ours and C refuse a wrong one), else the
 # numbers would measure an error path.
@@ -179,7 +240,7 @@ sanity() {
     printf 'wrong\n' | timeout 30 pamtester "${SVC[$label]}" "$user" authenticate >/dev/null 2>&1 &&
       die "$label: wrong password accepted"
   done
-  log "sanity: right password accepted, wrong refused (ours, C); permit accepts"
+  log "sanity: right password accepted, wrong refused (ours, daemon, C); permit accepts"
 }
 
 # --- measurements -------------------------------------------------------------------------------
@@ -191,7 +252,7 @@ kv() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
 bench_cold() {
   log "cold: $COLD pamtester logins per module, interleaved"
   local out line label
-  out=$("$WORK/bin/coldrun" "$COLD" "$WORK/accounts" ours="${SVC[ours]}" c="${SVC[c]}" permit="${SVC[permit]}") ||
+  out=$("$WORK/bin/coldrun" "$COLD" "$WORK/accounts" $(for l in "${LABELS[@]}"; do echo "$l=${SVC[$l]}"; done)) ||
     die "coldrun failed"
   for label in "${LABELS[@]}"; do
     line=$(grep "^$label " <<<"$out")
@@ -244,9 +305,9 @@ sasl_stop_all() {
 # saslbench targets LABEL=MUX,SERVICE for the given labels
 targets() { local l; for l in "$@"; do printf '%s=%s,%s\n' "$l" "${MUX[$l]}" "${SVC[$l]}"; done; }
 
-# The three modules each behind their own saslauthd, all running at once, measured interleaved:
+# The four modules each behind their own saslauthd, all running at once, measured interleaved:
 # sequential logins round by round (order rotating), then THREADS clients in 1-second slices that
-# take turns (ours, C, permit, then C, permit, ours, ...) until each had SECONDS_TPUT.
+# take turns (ours, daemon, C, permit, then daemon, C, permit, ours, ...) until each had SECONDS_TPUT.
 bench_warm() {
   local label out line
   log "warm: saslauthd -n $WORKERS per module; $WARM sequential logins each, then $THREADS clients ${SECONDS_TPUT}s each, interleaved"
@@ -285,7 +346,7 @@ bench_warm() {
 # connection (mdb_sql) is the 1 subtracted.
 reuse_check() {
   local label c0 c1 out
-  for label in ours c; do
+  for label in ours daemon c; do
     c0=$(db_connections)
     out=$("$WORK/bin/saslbench" lat "$WORK/accounts" "$REUSE" 3000 $(targets "$label"))
     c1=$(db_connections)
@@ -297,7 +358,12 @@ reuse_check() {
 mem_pass() {
   local label=$1 pass=$2 key=$1.$2 user passwd out
   IFS=$'\t' read -r user passwd < <(sed -n 17p "$WORK/accounts")
-  out=$("$WORK/bin/memhost" "$WORK/pamconf" "${SVC[$label]}" "$user" "$passwd" 1000) || die "memhost $label failed: $out"
+  out=$("$WORK/bin/memhost" "$WORK/pamconf" "${SVC[$label]}" "$user" "$passwd" 1000)
+  if [ $? != 0 ] && [ "$label" = daemon ] && ! daemon_alive; then
+    daemon_check "memory pass $pass"
+    out=$("$WORK/bin/memhost" "$WORK/pamconf" "${SVC[$label]}" "$user" "$passwd" 1000)
+  fi
+  [[ $out == rc=0\ * ]] || die "memhost $label failed: $out"
   R[rss,$key]=$(( $(kv "$out" auth_rss_kb) - $(kv "$out" before_rss_kb) ))
   R[vm,$key]=$(( $(kv "$out" auth_vmsize_kb) - $(kv "$out" before_vmsize_kb) ))
   R[threads,$key]=$(( $(kv "$out" threads_after) - $(kv "$out" threads_before) ))
@@ -305,7 +371,64 @@ mem_pass() {
 
 bench_mem() {
   log "memory: host process before its first pam_start vs after 1,000 logins"
-  mem_pass ours 1; mem_pass c 1; mem_pass permit 1; mem_pass ours 2
+  mem_pass ours 1; mem_pass daemon 1; mem_pass c 1; mem_pass permit 1; mem_pass daemon 2; mem_pass ours 2
+}
+
+# pamloop processes at once: PROCS processes of N logins each, PAR running at a time, from account
+# index OFFSET on; prints the total OK count and the wall time in ms.
+pamloop_many() {
+  local label=$1 procs=$2 n=$3 par=$4 offset=$5 t0 ok
+  t0=$(date +%s%N)
+  ok=$(seq 0 $((procs - 1)) | xargs -P "$par" -I{} sh -c \
+    "'$WORK/bin/pamloop' '$WORK/pamconf' '${SVC[$label]}' '$WORK/accounts' \$(( $offset + {} * $n )) $n" |
+    awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^ok=/) s += substr($i, 4) } END { print s + 0 }')
+  echo "$ok $(( ($(date +%s%N) - t0) / 1000000 ))"
+}
+
+# Short-lived hosts: the DB connections 1,000 logins from 100 processes open (in-process: at least
+# one per process; via the daemon: its pool, warm by now); then DAEMON_LOGINS logins through the
+# daemon from DAEMON_PROCS processes at once, and what the daemon holds afterwards.
+bench_daemon() {
+  local label c0 c1 ok ms per pid=$BROKER_PID
+  log "daemon: 1,000 logins from 100 processes per module; then $DAEMON_LOGINS logins through the daemon"
+  read -r ok ms < <(pamloop_many daemon 16 50 8 0) # warm-up: every daemon worker has served logins
+  daemon_check "the daemon warm-up"
+  for label in ours daemon c; do
+    c0=$(db_connections)
+    read -r ok ms < <(pamloop_many "$label" 100 10 10 1000)
+    c1=$(db_connections)
+    R[conn100,$label]="$((c1 - c0 - 1)) ($ok ok, $(fmt "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')" 1) s)"
+  done
+  R[conn100,permit]=0
+  daemon_check "1,000 logins from 100 processes"
+  pid=$BROKER_PID
+  R[d_rss0]=$(proc_field "$pid" VmRSS) R[d_thr0]=$(proc_field "$pid" Threads)
+  R[d_fd0]=$(ls "/proc/$pid/fd" | wc -l)
+  # In chunks of 10,000, so that a daemon that dies is noticed, started again and the count of
+  # logins its last process served is known.
+  local chunk=10000 done_=0 total_ok=0 total_ms=0 served=0 k=0 c0all c1all
+  per=$(( (chunk + DAEMON_PROCS - 1) / DAEMON_PROCS ))
+  c0all=$(db_connections)
+  while [ "$done_" -lt "$DAEMON_LOGINS" ]; do
+    read -r ok ms < <(pamloop_many daemon "$DAEMON_PROCS" "$per" "$DAEMON_PROCS" $((20000 + done_)))
+    done_=$((done_ + per * DAEMON_PROCS)) total_ok=$((total_ok + ok)) total_ms=$((total_ms + ms)) k=$((k + 1))
+    served=$((served + ok))
+    if daemon_alive; then
+      # The latest reading of a live daemon (one that dies later keeps its last one).
+      R[d_served]=$served
+      R[d_rss1]=$(proc_field "$pid" VmRSS) R[d_hwm]=$(proc_field "$pid" VmHWM)
+      R[d_vm1]=$(proc_field "$pid" VmSize) R[d_thr1]=$(proc_field "$pid" Threads)
+      R[d_fd1]=$(ls "/proc/$pid/fd" | wc -l)
+      R[d_cpu]=$(awk '{ printf "%.1f", ($14 + $15) / 100 }' "/proc/$pid/stat")
+    else
+      daemon_check "$DAEMON_LOGINS logins (chunk $k; its process had served $served of them)"
+      served=0 pid=$BROKER_PID
+    fi
+  done
+  c1all=$(db_connections)
+  R[d_logins]="$total_ok/$done_"
+  R[d_rate]=$(awk -v n="$total_ok" -v m="$total_ms" 'BEGIN { printf "%.0f", n * 1000 / m }')
+  R[d_conn]=$((c1all - c0all - 1))
 }
 
 # One private Postfix (tests/lib/postfix.sh) whose smtpd_sasl_service is a PAM service whose file
@@ -318,7 +441,7 @@ bench_postfix() {
   pf_setup "$WORK/postfix" "$REPO/tests/integration/postfix" "$(mdb_free_port)" "$sdir" "$svc" >&2 ||
     { log "postfix setup failed: row skipped"; return; }
   pf_start >&2 || { log "postfix did not start: row skipped"; return; }
-  for label in ours c permit; do
+  for label in "${LABELS[@]}"; do
     cp "/etc/pam.d/${SVC[$label]}" "/etc/pam.d/$svc"
     bench_sasl_start "$sdir" "$WORK/sasl-pf-$label.log" || die "saslauthd (postfix) did not start"
     ok=0 times=()
@@ -347,47 +470,73 @@ machine() {
   echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "ours: $OURS ($(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet 2>/dev/null || echo '+dirty'))"
+  echo "daemon: $DAEMON_BIN daemon --socket <private>${PMN_DAEMON_WORKERS:+ --workers $PMN_DAEMON_WORKERS}"
   echo "C: $CMOD ($(dpkg-query -W -f='${Package} ${Version}' libpam-mysql 2>/dev/null)); MariaDB $(mariadbd --version | awk '{ print $3 }'); $USERS users"
 }
 
+# row MEASURE OURS DAEMON C PERMIT DIGITS TARGET: one table row with the four ratios
+row() {
+  local m=$1 o=$2 d=$3 c=$4 p=$5 k=$6 t=${7:-}
+  echo "| $m | $(fmt "$o" "$k") | $(fmt "$d" "$k") | $(fmt "$c" "$k") | $(fmt "$p" "$k") | $(ratio "$o" "$c") | $(ratio "$d" "$c") | $(ratio "$o" "$p") | $(ratio "$d" "$p") | $t |"
+}
+# text row: the four cells as given, no ratios
+trow() { echo "| $1 | $2 | $3 | $4 | $5 | | | | | ${6:-} |"; }
+
 print_table() {
-  local o c p o1 o2
+  local m key
   echo
-  echo "## pam_mysql_net vs pam_mysql (C) vs pam_permit"
+  echo "## pam_mysql_net (in-process and via its daemon) vs pam_mysql (C) vs pam_permit"
   echo
   machine | sed 's/^/    /'
   echo
-  echo "| measure | ours | C pam_mysql | pam_permit | ours/C | ours/permit | target |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| measure | ours | ours via daemon | C pam_mysql | pam_permit | ours/C | daemon/C | ours/permit | daemon/permit | target (ours; daemon) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   if section cold; then
-    for m in med p95; do
-      o=${R[cold_$m,ours]} c=${R[cold_$m,c]} p=${R[cold_$m,permit]}
-      echo "| cold login, pamtester, $m ms ($COLD each, interleaved) | $(fmt "$o") | $(fmt "$c") | $(fmt "$p") | $(ratio "$o" "$c") | $(ratio "$o" "$p") | $([ $m = med ] && echo '<= 1.3x C') |"
-    done
-    o=${R[cold_cpu,ours]} c=${R[cold_cpu,c]} p=${R[cold_cpu,permit]}
-    echo "| cold login: CPU time of the pamtester process, median ms | $(fmt "$o") | $(fmt "$c") | $(fmt "$p") | $(ratio "$o" "$c") | $(ratio "$o" "$p") | |"
-    echo "| cold: ok / drift (1st half -> 2nd half median ms) | ${R[cold_ok,ours]}; ${R[cold_drift,ours]} | ${R[cold_ok,c]}; ${R[cold_drift,c]} | ${R[cold_ok,permit]}; ${R[cold_drift,permit]} | | | |"
+    row "cold login, pamtester, median ms ($COLD each, interleaved)" "${R[cold_med,ours]}" "${R[cold_med,daemon]}" \
+      "${R[cold_med,c]}" "${R[cold_med,permit]}" 2 "<= 1.3x C; <= 0.5x C"
+    row "cold login, pamtester, p95 ms" "${R[cold_p95,ours]}" "${R[cold_p95,daemon]}" "${R[cold_p95,c]}" "${R[cold_p95,permit]}" 2
+    row "cold login: CPU time of the pamtester process, median ms" "${R[cold_cpu,ours]}" "${R[cold_cpu,daemon]}" \
+      "${R[cold_cpu,c]}" "${R[cold_cpu,permit]}" 2
+    trow "cold: ok / drift (1st half -> 2nd half median ms)" "${R[cold_ok,ours]}; ${R[cold_drift,ours]}" \
+      "${R[cold_ok,daemon]}; ${R[cold_drift,daemon]}" "${R[cold_ok,c]}; ${R[cold_drift,c]}" "${R[cold_ok,permit]}; ${R[cold_drift,permit]}"
   fi
   if section warm; then
-    for m in warm_med warm_p95; do
-      o=${R[$m,ours]} c=${R[$m,c]} p=${R[$m,permit]}
-      echo "| warm login via saslauthd, ${m#warm_} us ($WARM sequential each, interleaved) | $(fmt "$o" 0) | $(fmt "$c" 0) | $(fmt "$p" 0) | $(ratio "$o" "$c") | $(ratio "$o" "$p") | $([ $m = warm_med ] && echo '<= 0.55x C, <= 1.3x permit') |"
-    done
-    echo "| warm: ok / drift (1st half -> 2nd half median us) | ${R[warm_ok,ours]}; ${R[warm_drift,ours]} | ${R[warm_ok,c]}; ${R[warm_drift,c]} | ${R[warm_ok,permit]}; ${R[warm_drift,permit]} | | | |"
-    o=${R[tput,ours]} c=${R[tput,c]} p=${R[tput,permit]}
-    echo "| $THREADS clients, logins/s (${SECONDS_TPUT} s each in 1 s turns, -n $WORKERS) | $(fmt "$o" 0) | $(fmt "$c" 0) | $(fmt "$p" 0) | $(ratio "$o" "$c") | $(ratio "$o" "$p") | >= 2x C, >= 0.75x permit |"
-    echo "| $THREADS clients: errors / p95 us / drift (1st -> 2nd half logins/s) | ${R[tput_err,ours]} / $(fmt "${R[tput_p95,ours]}" 0) / ${R[tput_drift,ours]} | ${R[tput_err,c]} / $(fmt "${R[tput_p95,c]}" 0) / ${R[tput_drift,c]} | ${R[tput_err,permit]} / $(fmt "${R[tput_p95,permit]}" 0) / ${R[tput_drift,permit]} | | | 0 errors |"
-    echo "| DB connections opened by $REUSE warm logins (saslauthd, $WORKERS processes) | ${R[conn,ours]} | ${R[conn,c]} | - | | | 0 (kept per process) |"
+    row "warm login via saslauthd -n $WORKERS, median us ($WARM sequential each, interleaved)" "${R[warm_med,ours]}" \
+      "${R[warm_med,daemon]}" "${R[warm_med,c]}" "${R[warm_med,permit]}" 0 "<= 0.55x C, <= 1.3x permit; <= 0.5x C"
+    row "warm login via saslauthd, p95 us" "${R[warm_p95,ours]}" "${R[warm_p95,daemon]}" "${R[warm_p95,c]}" "${R[warm_p95,permit]}" 0
+    trow "warm: ok / drift (1st half -> 2nd half median us)" "${R[warm_ok,ours]}; ${R[warm_drift,ours]}" \
+      "${R[warm_ok,daemon]}; ${R[warm_drift,daemon]}" "${R[warm_ok,c]}; ${R[warm_drift,c]}" "${R[warm_ok,permit]}; ${R[warm_drift,permit]}"
+    row "$THREADS clients, logins/s (${SECONDS_TPUT} s each in 1 s turns, saslauthd -n $WORKERS)" "${R[tput,ours]}" \
+      "${R[tput,daemon]}" "${R[tput,c]}" "${R[tput,permit]}" 0 ">= 2x C, >= 0.75x permit; >= 2x C, >= 0.8x permit"
+    trow "$THREADS clients: errors / p95 us / drift (1st -> 2nd half logins/s)" \
+      "${R[tput_err,ours]} / $(fmt "${R[tput_p95,ours]}" 0) / ${R[tput_drift,ours]}" \
+      "${R[tput_err,daemon]} / $(fmt "${R[tput_p95,daemon]}" 0) / ${R[tput_drift,daemon]}" \
+      "${R[tput_err,c]} / $(fmt "${R[tput_p95,c]}" 0) / ${R[tput_drift,c]}" \
+      "${R[tput_err,permit]} / $(fmt "${R[tput_p95,permit]}" 0) / ${R[tput_drift,permit]}" "0 errors"
+    trow "DB connections opened by $REUSE warm logins (saslauthd, $WORKERS processes)" "${R[conn,ours]}" "${R[conn,daemon]}" \
+      "${R[conn,c]}" "-" "0 (kept per process; the daemon's pool)"
   fi
   if section mem; then
-    o1=${R[rss,ours.1]} o2=${R[rss,ours.2]} c=${R[rss,c.1]} p=${R[rss,permit.1]}
-    echo "| RSS added by 1,000 logins in one host, KB | $o1 / $o2 | $c | $p | $(ratio "$o1" "$c") | | <= 16384 KB |"
-    o1=${R[vm,ours.1]} o2=${R[vm,ours.2]} c=${R[vm,c.1]} p=${R[vm,permit.1]}
-    echo "| VmSize added by 1,000 logins, KB | $o1 / $o2 | $c | $p | $(ratio "$o1" "$c") | | <= 65536 KB |"
-    echo "| threads added by 1,000 logins | ${R[threads,ours.1]} / ${R[threads,ours.2]} | ${R[threads,c.1]} | ${R[threads,permit.1]} | | | <= 3 |"
+    for m in rss vm threads; do
+      case $m in
+        rss) key="RSS added by 1,000 logins in one host, KB|<= 16384 KB" ;;
+        vm) key="VmSize added by 1,000 logins, KB|<= 65536 KB; <= 2048 KB" ;;
+        threads) key="threads added by 1,000 logins|<= 3; 0" ;;
+      esac
+      echo "| ${key%%|*} | ${R[$m,ours.1]} / ${R[$m,ours.2]} | ${R[$m,daemon.1]} / ${R[$m,daemon.2]} | ${R[$m,c.1]} | ${R[$m,permit.1]} | $(ratio "${R[$m,ours.1]}" "${R[$m,c.1]}") | $(ratio "${R[$m,daemon.1]}" "${R[$m,c.1]}") | | | ${key#*|} |"
+    done
+  fi
+  if section daemon; then
+    trow "DB connections opened by 1,000 logins from 100 processes (10 each, 10 at a time; wall time)" \
+      "${R[conn100,ours]}" "${R[conn100,daemon]}" "${R[conn100,c]}" "-"
+    trow "daemon after warm-up: VmRSS KB / threads / fds" "" "${R[d_rss0]} / ${R[d_thr0]} / ${R[d_fd0]}" "" ""
+    trow "$DAEMON_LOGINS logins through the daemon ($DAEMON_PROCS host processes at once): ok, logins/s, new DB connections" \
+      "" "${R[d_logins]}, ${R[d_rate]}/s, ${R[d_conn]}" "" ""
+    trow "daemon after them (last reading of a live daemon: ${R[d_served]:-0} logins served, ${R[d_cpu]:-?} s CPU): VmRSS KB / VmHWM KB / VmSize KB / threads / fds" "" \
+      "${R[d_rss1]} / ${R[d_hwm]} / ${R[d_vm1]} / ${R[d_thr1]} / ${R[d_fd1]}" "" "" "; VmRSS <= 40960 KB"
   fi
   if section postfix && [ -n "${R[smtp,ours]:-}" ]; then
-    echo "| Postfix: swaks STARTTLS + AUTH PLAIN, median ($SMTP_RUNS runs) | ${R[smtp,ours]} | ${R[smtp,c]} | ${R[smtp,permit]} | | | sanity |"
+    trow "Postfix: swaks STARTTLS + AUTH PLAIN, median ($SMTP_RUNS runs)" "${R[smtp,ours]}" "${R[smtp,daemon]}" "${R[smtp,c]}" "${R[smtp,permit]}" "sanity"
   fi
   if [ -n "${BREAKDOWN_OUT:-}" ]; then
     echo
@@ -395,8 +544,14 @@ print_table() {
     echo
     printf '%s\n' "$BREAKDOWN_OUT" | sed 's/^/    /'
   fi
+  if [ "${#DAEMON_DEATHS[@]}" -gt 0 ]; then
+    echo
+    echo "The daemon died ${#DAEMON_DEATHS[@]} time(s) and was started again, during: $(printf '%s; ' "${DAEMON_DEATHS[@]}")"
+    echo "Kernel lines about it:"
+    dmesg 2>/dev/null | tail -n +"$((DMESG_START + 1))" | grep 'pam-mysql-net\[' | sed 's/^/    /'
+  fi
   echo
-  echo "cold and warm rows: the modules interleaved (order rotating each round / slice); memory: ours measured before and after C and permit."
+  echo "cold and warm rows: the modules interleaved (order rotating each round / slice); memory: ours and daemon measured before and after C and permit (two figures)."
 }
 
 main() {
@@ -413,12 +568,15 @@ main() {
   mdb_start "$WORK/db" >&2 && mdb_seed_mailbox || die "MariaDB did not start"
   log "seeding $USERS users"
   seed_users || die "seeding users failed"
+  DMESG_START=$(dmesg 2>/dev/null | wc -l)
+  daemon_start || die "the daemon did not start"
   write_services
   sanity
-  section cold && bench_cold
+  section cold && bench_cold && daemon_check "the cold logins"
   section breakdown && bench_breakdown
-  section warm && bench_warm
-  section mem && bench_mem
+  section warm && bench_warm && daemon_check "the warm logins"
+  section mem && bench_mem && daemon_check "the memory passes"
+  section daemon && bench_daemon
   section postfix && bench_postfix
   if [ -n "${PMN_BENCH_OUT:-}" ]; then print_table | tee "$PMN_BENCH_OUT"; else print_table; fi
 }
