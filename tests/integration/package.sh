@@ -32,12 +32,14 @@ check "apt-get install ./pam-mysql-net_*.deb" 0 "$?"
 dpkg -L pam-mysql-net >"$WORK/files"
 ARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 for f in "/lib/$ARCH/security/pam_mysql_net.so" "/usr/lib/$ARCH/pam_mysql_net/pam_mysql_net_core.so" \
-         "/usr/lib/$ARCH/pam_mysql_net/pam-mysql-net" /usr/sbin/pam-mysql-net \
+         "/usr/lib/$ARCH/pam_mysql_net/pam-mysql-net" "/usr/lib/$ARCH/pam_mysql_net/pam-mysql-net-daemon" /usr/sbin/pam-mysql-net \
          /usr/share/man/man8/pam_mysql_net.8.gz /usr/share/man/man1/pam-mysql-net.1.gz /etc/pam_mysql_net.conf; do
   check_true "installed: $f" test -e "$f"
 done
 check "the example config is a 0600 conffile" "600 yes" \
   "$(stat -c %a /etc/pam_mysql_net.conf) $(dpkg-query -W -f='${Conffiles}' pam-mysql-net | grep -q /etc/pam_mysql_net.conf && echo yes)"
+check_true "/usr/sbin/pam-mysql-net daemon runs the installed daemon (--help)" bash -c \
+  "/usr/sbin/pam-mysql-net daemon --help | grep -q 'usage: pam-mysql-net daemon'"
 check_true "the core links no .NET runtime library" bash -c "! ldd /usr/lib/$ARCH/pam_mysql_net/pam_mysql_net_core.so | grep -qiE 'coreclr|hostfxr|dotnet'"
 
 echo "# systemd units of the broker daemon"
