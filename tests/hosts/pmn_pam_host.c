@@ -16,6 +16,8 @@
  *                                 every generation must get EXPECT, and a wrong password PAM_AUTH_ERR
  *   ... sigpipe                   the host's SIGPIPE disposition (default, then a handler) must be
  *                                 unchanged by authenticating
+ *   ... threads T [N]             T threads at once, each N (default 100) x pam_authenticate, as a
+ *                                 multi-threaded host; exit 0 iff every answer was EXPECT
  *   ... timing N                  N rounds of: authenticate USER with PASSWORD (expected wrong), then
  *                                 the user named by PMN_OTHER_USER (expected unknown); prints the
  *                                 median and p90 of each in microseconds
@@ -31,6 +33,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +294,43 @@ static int same_disposition(void (*want)(int), const char *label)
     return ok ? 0 : 1;
 }
 
+/* threads T: T threads, each N logins (pam_start, pam_authenticate, pam_end) at the same time,
+ * as a multi-threaded PAM application (a RADIUS or VPN server) makes them. */
+struct thread_job {
+    long n;
+    int expect;
+    long wrong;
+};
+
+static void *thread_logins(void *arg)
+{
+    struct thread_job *job = arg;
+    for (long i = 0; i < job->n; i++)
+        if (run_op(password, OP_AUTH) != job->expect)
+            job->wrong++;
+    return NULL;
+}
+
+static int do_threads(int count, long n, int expect)
+{
+    pthread_t tid[64];
+    struct thread_job jobs[64];
+    if (count < 1 || count > 64)
+        return 2;
+    for (int i = 0; i < count; i++) {
+        jobs[i] = (struct thread_job){ .n = n, .expect = expect };
+        if (pthread_create(&tid[i], NULL, thread_logins, &jobs[i]) != 0)
+            return 2;
+    }
+    long wrong = 0;
+    for (int i = 0; i < count; i++) {
+        pthread_join(tid[i], NULL);
+        wrong += jobs[i].wrong;
+    }
+    printf("threads: %d x %ld logins, %ld not as expected\n", count, n, wrong);
+    return wrong == 0 ? 0 : 1;
+}
+
 static int do_sigpipe(int expect)
 {
     signal(SIGPIPE, SIG_DFL);
@@ -303,7 +343,7 @@ static int do_sigpipe(int expect)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|chauthtok|session|cycles N|fork DEPTH|sigpipe|timing N|steps\n", argv[0]);
+        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|chauthtok|session|cycles N|fork DEPTH|sigpipe|timing N|threads T [N]|steps\n", argv[0]);
         return 2;
     }
     confdir = argv[1];
@@ -330,6 +370,8 @@ int main(int argc, char **argv)
         return do_fork(atoi(arg), expect);
     if (strcmp(mode, "timing") == 0)
         return do_timing(atol(arg));
+    if (strcmp(mode, "threads") == 0)
+        return do_threads(atoi(arg), argc > 8 ? atol(argv[8]) : 100, expect);
     if (strcmp(mode, "steps") == 0)
         return do_steps();
     if (strcmp(mode, "sigpipe") == 0)

@@ -162,9 +162,15 @@ vm_added=$(( $(count 'after last cycle' vmsize_kb) - $(count 'before first cycle
 rss_added=$(( $(count 'after last cycle' rss_kb) - $(count 'before first cycle' rss_kb) ))
 threads_added=$(( $(count 'after last cycle' threads) - $(count 'before first cycle' threads) ))
 check_note "added to the host after $CYCLES logins: VmSize ${vm_added} kB, RSS ${rss_added} kB, threads ${threads_added}"
-check_true "address space added at most 64 MiB (${vm_added} kB)" test "$vm_added" -le 65536
+check_true "address space added at most 96 MiB (${vm_added} kB)" test "$vm_added" -le 98304
 check_true "RSS added at most 16 MiB (${rss_added} kB)" test "$rss_added" -le 16384
 check_true "threads added at most 5 (${threads_added})" test "$threads_added" -le 5
+# A multi-threaded host (a RADIUS or VPN server) logging users in from several threads at once:
+# with too little GC address space the runtime crashed such hosts (SIGSEGV, 7 runs in 8).
+for t in "8 200" "8 200" "8 200" "8 200" "32 50"; do
+  timeout 120 "$HOST" "$WORK/pam.d" smtp alice@example.test 'S3cret!' 0 threads $t >"$WORK/threads.log" 2>&1
+  check "multi-threaded host, ${t% *} threads x ${t#* } logins at once: all right, no crash" 0 "$?"
+done
 timeout 60 "$HOST" "$WORK/pam.d" smtp alice@example.test 'S3cret!' 0 fork 3 >"$WORK/fork.log" 2>&1
 check "fork after first use: child, grandchildren and parent all answer" 0 "$?"
 check "every generation authenticated" 7 "$(grep -c '^auth.*rc=0' "$WORK/fork.log")"
