@@ -55,6 +55,8 @@ public static class DaemonCommand
 
         UnixFiles.SetUMask(0x3F); // 077: the socket, and anything else, is the owner's alone
         DaemonLog.Open();
+        // The pool runs the driver's timers and the reads of slow requests; it never needs more.
+        ThreadPool.SetMaxThreads(16, 16);
 
         var listener = ListenSocket.FromActivation(out string? activationError)
                        ?? (activationError is null ? ListenSocket.Create(path, out activationError) : null);
