@@ -45,7 +45,16 @@ internal sealed class ListenSocket : IDisposable
             error = $"LISTEN_FDS={fds}: systemd passed no socket";
             return null;
         }
-        var socket = new Socket(new SafeSocketHandle(ActivatedFd, ownsHandle: true));
+        Socket socket;
+        try
+        {
+            socket = new Socket(new SafeSocketHandle(ActivatedFd, ownsHandle: true));
+        }
+        catch (SocketException e)
+        {
+            error = $"fd {ActivatedFd} from systemd is not a usable socket: {e.SocketErrorCode}";
+            return null;
+        }
         if (socket.AddressFamily != AddressFamily.Unix || socket.SocketType != SocketType.Stream)
         {
             socket.Dispose();

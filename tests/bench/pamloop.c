@@ -14,18 +14,7 @@
 #include <security/pam_appl.h>
 
 #include "stats.h"
-
-static int converse(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-    struct pam_response *r = calloc((size_t)n, sizeof *r);
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++)
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
-            r[i].resp = strdup((const char *)data);
-    *resp = r;
-    return PAM_SUCCESS;
-}
+#include "../hosts/pam_answer.h"
 
 int main(int argc, char **argv)
 {
@@ -45,7 +34,7 @@ int main(int argc, char **argv)
     for (long i = 0; i < n; i++) {
         double t0 = now_us();
         const struct account *a = &accounts[((size_t)(first + i) * 7919u) % naccounts];
-        struct pam_conv conv = { converse, a->pass };
+        struct pam_conv conv = { pmn_answer_all, a->pass };
         pam_handle_t *pamh = NULL;
         if (pam_start_confdir(argv[2], a->user, &conv, argv[1], &pamh) != PAM_SUCCESS) {
             t[i] = now_us() - t0;

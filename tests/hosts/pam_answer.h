@@ -1,6 +1,6 @@
 /*
  * pam_answer.h - the conversation of the test hosts that answer every prompt with one secret
- * (tests/bench/memhost.c, tests/integration/broker/login_loop.c): struct pam_conv's appdata_ptr
+ * (tests/bench/memhost.c, tests/bench/pamloop.c, tests/integration/broker/login_loop.c): struct pam_conv's appdata_ptr
  * is the secret. Include after <security/pam_appl.h>, <stdlib.h> and <string.h>.
  */
 static int pmn_answer_all(int n, const struct pam_message **msg, struct pam_response **resp, void *data)

@@ -10,30 +10,8 @@ set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/tests/lib/syslog.sh"
 syslog_private_namespace "$0" "$@"
-source "$REPO/tests/lib/check.sh"
-source "$REPO/tests/lib/mariadb.sh"
+source "$REPO/tests/lib/pam_suite.sh"
 
-OUT=${PMN_OUT:-$REPO/out}
-MODULE=$OUT/pam_mysql_net.so
-HOST=$OUT/pmn_pam_host
-CLI=$OUT/pam-mysql-net
-WORK=$(mktemp -d /tmp/pmn-throttle.XXXXXX)
-chmod 755 "$WORK"
-DAEMON_PID=
-
-cleanup() {
-  if [ -n "$DAEMON_PID" ]; then kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null; fi
-  mdb_stop
-  syslog_stop
-  if [ "${PMN_KEEP:-0}" = 1 ]; then echo "# kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-service() {
-  local name=$1; shift
-  printf 'auth required %s %s\naccount required %s %s\n' "$MODULE" "$*" "$MODULE" "$*" >"$WORK/pam.d/$name"
-}
 # steps SERVICE: runs stdin's steps in ONE host process (pmn_pam_host "steps"); the output is kept
 # in OUTPUT and shown as comments
 steps() {
@@ -49,16 +27,10 @@ one() {
   PMN_RHOST=$4 "$HOST" "$WORK/pam.d" "$1" "$2" "$3" -1 auth 2>&1 | sed -n 's/.*rc=\([0-9-]*\).*/\1/p' | head -n 1
 }
 
-PAM_SUCCESS=0 PAM_AUTH_ERR=7 PAM_AUTHINFO_UNAVAIL=9 PAM_USER_UNKNOWN=10
-
-mkdir -p "$WORK/pam.d" "$WORK/run"
-echo "auth required pam_deny.so" >"$WORK/pam.d/other"
-syslog_start "$WORK/syslog"
-mdb_start "$WORK/db" || { check "setup: MariaDB starts" ok failed; check_summary; exit 2; }
-mdb_seed_mailbox
-mdb_add_user alice@example.test 'S3cret!'
+pam_suite_begin throttle
+mkdir -p "$WORK/run"
 mdb_add_user bob@example.test 'B0b-pass!'
-SEED="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 md5=1 connect_timeout=1 query_timeout=1"
+SEED="$SEED connect_timeout=1 query_timeout=1"
 # 3 failures per address, 5 per user name, within 30 s; back-offs of 2 s, then 4 s.
 T="$SEED throttle_attempts=3 throttle_user_attempts=5 throttle_window=30 throttle_max_backoff=4"
 A=192.0.2.7 OTHER=198.51.100.9
@@ -164,6 +136,7 @@ echo "# --- through the daemon: the failures of every host process add up"
 SOCK=$WORK/run/socket
 "$CLI" daemon --socket "$SOCK" --workers 4 >"$WORK/daemon.log" 2>&1 &
 DAEMON_PID=$!
+on_exit "kill $DAEMON_PID; wait $DAEMON_PID"
 for _ in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
 check_true "the daemon listens on $SOCK" test -S "$SOCK"
 service shared "$T broker=required broker_socket=$SOCK"
