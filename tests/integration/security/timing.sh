@@ -42,25 +42,30 @@ PY
 }
 within10() { awk -v w="$1" -v u="$2" 'BEGIN { d = u - w; if (d < 0) d = -d; exit !(w > 0 && d <= 0.10 * w) }'; }
 
-# timing_warm LABEL SERVICE KNOWN_USER N: the same in one process (pmn_pam_host timing N).
+# timing_warm LABEL SERVICE KNOWN_USER N: the same in one process (pmn_pam_host timing N, the two
+# kinds alternating which goes first). A warm md5crypt login is ~0.5 ms, of which a busy machine's
+# jitter is a good part, so a miss is measured once more before it counts (as for wall time above).
 timing_warm() {
-  local label=$1 svc=$2 known=$3 n=$4 out mw mu
-  out=$(PMN_OTHER_USER=nobody-here@example.test "$HOST" "$WORK/pam.d" "$svc" "$known" wrong-password -1 timing "$n" 2>&1)
-  mw=$(sed -n 's/^wrong_password_median_us=\([0-9]*\).*/\1/p' <<<"$out")
-  mu=$(sed -n 's/^unknown_user_median_us=\([0-9]*\).*/\1/p' <<<"$out")
-  check_note "$label: warm medians over $n rounds: wrong password ${mw:-?} us, unknown user ${mu:-?} us"
+  local label=$1 svc=$2 known=$3 n=$4 out mw mu try
+  for try in 1 2; do
+    out=$(PMN_OTHER_USER=nobody-here@example.test "$HOST" "$WORK/pam.d" "$svc" "$known" wrong-password -1 timing "$n" 2>&1)
+    mw=$(sed -n 's/^wrong_password_median_us=\([0-9]*\).*/\1/p' <<<"$out")
+    mu=$(sed -n 's/^unknown_user_median_us=\([0-9]*\).*/\1/p' <<<"$out")
+    check_note "$label: warm medians over $n rounds (try $try): wrong password ${mw:-?} us, unknown user ${mu:-?} us"
+    within10 "${mw:-0}" "${mu:-0}" && break
+  done
   check_true "$label: warm, unknown user within 10 % of a wrong password (${mw:-?} vs ${mu:-?} us)" \
     within10 "${mw:-0}" "${mu:-0}"
 }
 
 security_timing() {
-  # throttle=off: the warm runs fail up to 40 times per name in one process, past the throttle's
+  # throttle=off: the warm runs fail up to 400 times per name in one process, past the throttle's
   # 20, and a throttled answer (no query, no hash) is not the path whose timing is compared.
   local SEED="$SEED throttle=off"
   # md5crypt rows (the frame's alice, made by openssl passwd -1), crypt=1 md5=1.
   service timing-md5 "$SEED"
   timing_fresh "md5crypt rows" timing-md5 alice@example.test 15
-  timing_warm "md5crypt rows" timing-md5 alice@example.test 40
+  timing_warm "md5crypt rows" timing-md5 alice@example.test 200
 
   # bcrypt-10 rows (mkpasswd, an independent tool) in their own table, crypt=1 without blowfish
   # or md5: new passwords would be sha512crypt (5000 rounds, ~20x cheaper than bcrypt-10), which
