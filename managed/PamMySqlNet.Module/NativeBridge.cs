@@ -14,7 +14,7 @@ internal sealed unsafe class CallbackLog(NativeCallbacks* callbacks) : IModuleLo
             return;
         byte[] buffer = NativeStrings.ToCString(LogText.Printable(message));
         fixed (byte* p = buffer)
-            callbacks->Log(callbacks->Context, (int)level, p);
+            callbacks->Log(callbacks->Ctx, (int)level, p);
     }
 }
 
@@ -30,7 +30,7 @@ internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : 
         byte* token = null;
         int rc;
         fixed (byte* p = promptBytes)
-            rc = callbacks->GetAuthTok(callbacks->Context, (int)item, (int)mode, p, &token);
+            rc = callbacks->GetAuthTok(callbacks->Ctx, (int)item, (int)mode, p, &token);
         if (rc != 0)
             return (PamCode)rc;
         if (token == null)
@@ -42,7 +42,7 @@ internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : 
     public void RequestFailDelay(int microseconds)
     {
         if (callbacks->FailDelay != null)
-            callbacks->FailDelay(callbacks->Context, (uint)microseconds);
+            callbacks->FailDelay(callbacks->Ctx, (uint)microseconds);
     }
 
     public void Remember(ReadOnlySpan<byte> memo)
@@ -50,7 +50,7 @@ internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : 
         if (callbacks->Remember == null || memo.Length > NativeAbi.MemoMax)
             return;
         fixed (byte* p = memo)
-            callbacks->Remember(callbacks->Context, p, (uint)memo.Length);
+            callbacks->Remember(callbacks->Ctx, p, (uint)memo.Length);
     }
 
     public int Recall(Span<byte> buffer)
@@ -58,7 +58,7 @@ internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : 
         if (callbacks->Recall == null)
             return -1;
         fixed (byte* p = buffer)
-            return callbacks->Recall(callbacks->Context, p, (uint)buffer.Length);
+            return callbacks->Recall(callbacks->Ctx, p, (uint)buffer.Length);
     }
 
     public PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> password)
@@ -70,7 +70,7 @@ internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : 
         {
             password.CopyTo(copy);
             fixed (byte* p = copy)
-                return (PamCode)callbacks->SetAuthTok(callbacks->Context, (int)item, p);
+                return (PamCode)callbacks->SetAuthTok(callbacks->Ctx, (int)item, p);
         }
         finally
         {
