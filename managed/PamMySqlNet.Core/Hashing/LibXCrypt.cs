@@ -8,7 +8,7 @@ namespace PamMySqlNet.Hashing;
 /// </summary>
 public static partial class LibXCrypt
 {
-    private const string Library = "libcrypt.so.1";
+    private const string Library = PamMySqlNet.Interop.NativeLibraries.LibXCrypt;
     private const int CryptDataSize = 32768; // sizeof(struct crypt_data) in libxcrypt
     private const int MaxPassphraseBytes = 512; // CRYPT_MAX_PASSPHRASE_SIZE, with the NUL
 
