@@ -1,22 +1,8 @@
 using System.Runtime.InteropServices;
-using PamMySqlNet.Auth;
-using PamMySqlNet.Logging;
+using System.Security.Cryptography;
 using PamMySqlNet.Pam;
 
 namespace PamMySqlNet.Module;
-
-/// <summary>Log lines go back to the shim, which hands them to pam_syslog.</summary>
-internal sealed unsafe class CallbackLog(NativeCallbacks* callbacks) : IModuleLog
-{
-    public void Write(LogLevel level, string message)
-    {
-        if (callbacks->Log == null)
-            return;
-        byte[] buffer = NativeStrings.ToCString(LogText.Printable(message));
-        fixed (byte* p = buffer)
-            callbacks->Log(callbacks->Ctx, (int)level, p);
-    }
-}
 
 /// <summary>The password comes from the shim (pam_get_item / the PAM conversation).</summary>
 internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : IPamConversation
@@ -74,36 +60,7 @@ internal sealed unsafe class CallbackConversation(NativeCallbacks* callbacks) : 
         }
         finally
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(copy);
+            CryptographicOperations.ZeroMemory(copy);
         }
-    }
-}
-
-internal static unsafe class NativeStrings
-{
-    public static byte[] ToCString(string s)
-    {
-        byte[] b = new byte[System.Text.Encoding.UTF8.GetByteCount(s) + 1];
-        System.Text.Encoding.UTF8.GetBytes(s, b);
-        return b;
-    }
-
-    public static string? Read(byte* p) =>
-        p == null ? null : System.Text.Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(p));
-
-    public static ModuleRequest ToRequest(NativeRequest* r)
-    {
-        var args = new string[Math.Max(0, r->Argc)];
-        for (int i = 0; i < args.Length; i++)
-            args[i] = Read(r->Argv[i]) ?? "";
-        return new ModuleRequest(
-            (PamOperation)r->Operation,
-            (PamFlags)r->Flags,
-            args,
-            Read(r->User) ?? "",
-            Read(r->Service),
-            Read(r->RHost),
-            r->CallerUid,
-            r->CallerPid);
     }
 }
