@@ -1,6 +1,7 @@
 using PamMySqlNet.CommandLine;
 using System.Diagnostics;
 using MySqlConnector;
+using PamMySqlNet.Auth;
 using PamMySqlNet.Cli.PamConfig;
 using PamMySqlNet.Data;
 using PamMySqlNet.Hashing;
@@ -71,7 +72,7 @@ public static class CheckCommand
             problems += CheckOne(where, moduleArgs, a.Value("--user"), checkedHosts, io);
         // The DB password on a line of a file every local user can read (once per file).
         if (a.Value("--service") is string exposed
-            && sets.Select(s => PamMySqlNet.Auth.PasswordExposure.Check(s.Args, exposed, a.Value("--pam-dir") ?? "/etc/pam.d"))
+            && sets.Select(s => PasswordExposure.Check(s.Args, exposed, a.Value("--pam-dir") ?? "/etc/pam.d"))
                 .FirstOrDefault(w => w is not null) is { } warning)
         {
             problems++;
@@ -90,26 +91,23 @@ public static class CheckCommand
             io.Stdout.WriteLine($"  PROBLEM: {text}");
         }
         io.Stdout.WriteLine($"{where}:");
-        var parsed = OptionParser.Parse(args);
+        var line = ParsedLines.Load(args);
+        var parsed = line.Parsed;
         foreach (var unknown in parsed.UnknownOptions)
         {
             string name = unknown.Split('\'') is { Length: >= 2 } parts ? parts[1] : unknown;
             string? suggestion = Suggestions.For(name);
             Problem($"unknown {unknown}{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}");
         }
-        foreach (var e in parsed.Errors)
-            Problem(e);
-        if (parsed.Errors.Count > 0)
+        if (parsed.Errors.Count == 0)
+            foreach (var notice in parsed.Notices)
+                io.Stdout.WriteLine($"  notice: {notice}");
+        foreach (var problem in line.Problems)
+            Problem(problem);
+        if (!line.Usable)
             return problems;
-        foreach (var notice in parsed.Notices)
-            io.Stdout.WriteLine($"  notice: {notice}");
         var s = parsed.Settings;
-        var queries = QuerySet.Build(s, out var queryError);
-        if (s.Database is null) Problem("option 'db' is required");
-        if (s.DbUser is null) Problem("option 'user' is required");
-        if (queryError is not null) Problem(queryError);
-        if (problems > 0 || queries is null)
-            return problems;
+        var queries = line.Queries!;
         io.Stdout.WriteLine($"  options: ok (crypt={CryptModeNames.Name(s.Crypt)}, {s.Hosts.Count} server(s))");
         var (route, routeProblem) = BrokerProbe.Describe(s);
         if (routeProblem)
