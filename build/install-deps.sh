@@ -17,6 +17,9 @@ PACKAGES=(
   libpam-mysql                                        # the C pam_mysql.so, for the differential suite
   dovecot-imapd vsftpd openssh-server sshpass         # real PAM hosts (tests/integration/services.sh)
   galera-4 rsync bc iproute2                          # fail-over suite (Galera), e2e listening checks
+  rpm rpmlint                                         # the RPM: rpmbuild for CPack, rpmlint (rpm.sh)
+  checkpolicy selinux-policy-dev semodule-utils       # the SELinux policy module: checkmodule, the
+                                                      # refpolicy devel Makefile, semodule_unpackage
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -45,6 +45,7 @@ SUITES=(
   tests/integration/faults.sh         # stop/freeze/restart under load, saslauthd -n 0/-n 4, endurance
   tests/integration/differential.sh   # the same cases through Debian's pam_mysql.so and ours
   tests/integration/package.sh        # the .deb: install, authenticate, purge
+  tests/integration/rpm.sh            # the RPM (scratch-root install, rpmlint) and the SELinux module
 )
 for suite in "${SUITES[@]}"; do
   [ -f "$suite" ] || continue
