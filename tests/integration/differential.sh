@@ -20,8 +20,6 @@ source "$REPO/tests/lib/harness.sh"
 source "$REPO/tests/lib/mariadb.sh"
 
 THEIRS=/lib/x86_64-linux-gnu/security/pam_mysql.so
-PMN_MODULE=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
-export PMN_MODULE
 
 PAM_SUCCESS=0 PAM_SERVICE_ERR=3 PAM_PERM_DENIED=6 PAM_AUTH_ERR=7 PAM_AUTHINFO_UNAVAIL=9
 PAM_USER_UNKNOWN=10 PAM_NEW_AUTHTOK_REQD=12 PAM_ACCT_EXPIRED=13 PAM_AUTHTOK_ERR=20
