@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build, the demo and the tests use, when any is missing.
 # Needs root. The .NET SDK is expected on PATH (the module itself needs no .NET at run time).
+#   build/install-deps.sh              everything below
+#   build/install-deps.sh PACKAGE...   only these (tests/lib/pkg.sh), with the same precautions
 set -eu
 PACKAGES=(
   cmake gcc make libc6-dev binutils libpam0g-dev      # build the C shim
@@ -21,6 +23,7 @@ PACKAGES=(
   checkpolicy selinux-policy-dev semodule-utils       # the SELinux policy module: checkmodule, the
                                                       # refpolicy devel Makefile, semodule_unpackage
 )
+[ $# -gt 0 ] && PACKAGES=("$@")
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
