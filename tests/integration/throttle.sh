@@ -278,6 +278,24 @@ PY
 chmod 600 "$SOCK"
 check "status: a peer that is not root (uid 65534) gets the connection closed unanswered" closed "$refused"
 check_true "... and the daemon says why" grep -q 'refusing connections from uid 65534' <<<"$(syslog_since)"
+malformed=$(python3 - "$SOCK" <<'PY'
+import socket, struct, sys
+out = []
+for payload in (struct.pack("<ii", 100, 0), struct.pack("<i", 0), struct.pack("<i", 1001), b""):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.settimeout(8)
+    c.connect(sys.argv[1])
+    try:
+        c.sendall(b"I" + struct.pack("<I", len(payload)) + payload)
+        out.append("answered" if c.recv(64) else "closed")
+    except (BrokenPipeError, ConnectionResetError):
+        out.append("closed")
+    c.close()
+print(" ".join(out))
+PY
+)
+check "status: a request of 8 bytes, for 0 keys, for 1001 keys, or empty is closed unanswered" "closed closed closed closed" "$malformed"
+check "status: the daemon still answers one that is well formed" 0 "$("$CLI" daemon --status --socket "$SOCK" >/dev/null 2>&1; echo $?)"
 check "status: without a daemon, exit 2" 2 "$("$CLI" daemon --status --socket "$WORK/run/none" >/dev/null 2>&1; echo $?)"
 
 echo "# --- pam-mysql-net check"
