@@ -26,6 +26,8 @@ public static class Program
                    one login through libpam (like pamtester), with the result explained
           daemon [--socket PATH] [--workers N]
                    run the resident daemon that serves the module in root PAM hosts
+          daemon --status [--socket PATH] [--max N]
+                   list the addresses and user names the running daemon throttles now
           help [COMMAND]
                    this text, or a command's (also: COMMAND --help)
 

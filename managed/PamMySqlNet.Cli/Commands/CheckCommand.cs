@@ -145,9 +145,24 @@ public static class CheckCommand
                 Problem($"server {endpoint}: cannot connect: {why}");
             }
         }
+        if (queries.Throttle is not null)
+            problems += CheckThrottleTable(s, queries, io);
         if (user is not null)
             problems += CheckUser(s, queries, user, io);
         return problems;
+    }
+
+    /// <summary>throttle_table can be read (one SELECT by key; check writes nothing).</summary>
+    private static int CheckThrottleTable(ModuleSettings s, QuerySet queries, CliContext io)
+    {
+        var table = new MySqlUserStore(s, queries).ThrottleTable!;
+        if (table.Read(["address 192.0.2.0"], out string? error) is null)
+        {
+            io.Stdout.WriteLine($"  PROBLEM: throttle_table {s.Throttle.Table}: cannot be read: {error} (logins would be counted in memory only)");
+            return 1;
+        }
+        io.Stdout.WriteLine($"  throttle_table {s.Throttle.Table}: readable (writing is not tried; the module's database user needs INSERT, UPDATE, DELETE on it)");
+        return 0;
     }
 
     /// <summary>What the TLS connection that just succeeded proved about the server.</summary>

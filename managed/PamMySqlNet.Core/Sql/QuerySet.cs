@@ -15,7 +15,9 @@ namespace PamMySqlNet.Sql;
 /// of the table, rows marked by a last column (0 the user's, 1 the sample): the unknown-user dummy
 /// follows the sample's scheme and cost (<c>DummyHashes</c>) in a process that has not yet verified
 /// a row. Null with a custom <c>select</c>.</param>
-public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update, string? LogInsert, string? LookupWithSample = null)
+/// <param name="Throttle">The statements on throttle_table; null without it (nothing is written).</param>
+public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update, string? LogInsert, string? LookupWithSample = null,
+    ThrottleQueries? Throttle = null)
 {
     public const string UserParameter = "@pmn_user";
     public const string HashParameter = "@pmn_hash";
@@ -32,7 +34,8 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
                 ?? SqlTextRules.CheckFragment("table", s.Table, required: true)
                 ?? SqlTextRules.CheckFragment("where", s.Where, required: false)
                 ?? SqlTextRules.CheckFragment("statcolumn", s.StatColumn, required: false)
-                ?? SqlTextRules.CheckFragment("update_table", s.UpdateTable, required: false);
+                ?? SqlTextRules.CheckFragment("update_table", s.UpdateTable, required: false)
+                ?? (s.Throttle.Table is null ? null : SqlTextRules.CheckTableName("throttle_table", s.Throttle.Table));
         if (error is not null)
             return null;
         string? lookup = s.Select is null ? GeneratedLookup(s) : CustomLookup(s.Select, out error);
@@ -42,7 +45,8 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
         if (s.SqlLog && (log = BuildLogInsert(s, out error)) is null)
             return null;
         string? sampled = s.Select is null ? GeneratedLookupWithSample(s) : null;
-        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s), log, sampled);
+        var throttle = s.Throttle.Table is { } table ? new ThrottleQueries(table) : null;
+        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s), log, sampled, throttle);
     }
 
     private static string GeneratedLookup(ModuleSettings s)

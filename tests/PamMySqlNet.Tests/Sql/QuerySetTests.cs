@@ -5,7 +5,7 @@ namespace PamMySqlNet.Tests.Sql;
 
 public class QuerySetTests
 {
-    private static ModuleSettings Seed => new()
+    internal static ModuleSettings Seed => new()
     {
         Database = "postfix", DbUser = "postfix", Table = "mailbox", UserColumn = "username", PasswdColumn = "password",
     };
