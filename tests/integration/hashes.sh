@@ -45,7 +45,8 @@ fail() { CHECK_FAILED=$((CHECK_FAILED + 1)); echo "FAIL - $*"; }
 modes() {
   case $1 in
     md5crypt|sha256crypt|sha256crypt-rounds|sha512crypt|sha512crypt-rounds|bcrypt-2a|bcrypt-2b|bcrypt-2y|\
-    yescrypt|gost-yescrypt|scrypt|descrypt|bsdicrypt|sunmd5|nt) echo "1 auto" ;;
+    yescrypt|gost-yescrypt|scrypt|descrypt|bsdicrypt|sunmd5|nt|\
+    sha512crypt-empty-salt|sha256crypt-empty-salt|yescrypt-params|gost-yescrypt-params) echo "1 auto" ;;
     mysql41) echo "2 2+323 auto" ;;
     mysql323) echo "2+323 auto+323" ;;           # without use_323_passwd a 16-hex value is not read
     md5-hex) echo "3 3:upper auto" ;;
@@ -95,6 +96,7 @@ cli_section() { # cli_section FILE EXPECT(match|nomatch)
 }
 cli_section "$VECTORS/vectors.tsv" match
 cli_section "$VECTORS/extra.tsv" match
+cli_section "$VECTORS/formats.tsv" match
 cli_section "$VECTORS/negatives.tsv" nomatch
 
 # ---------------------------------------------------------------------------------------------
@@ -112,7 +114,7 @@ mdb_sql "CREATE DATABASE vec;
 # The table: user <id> (or <id>~<variant>) -> hash, sent as hex so that no byte needs quoting.
 hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 {
-  for file in "$VECTORS/vectors.tsv" "$VECTORS/extra.tsv"; do
+  for file in "$VECTORS/vectors.tsv" "$VECTORS/extra.tsv" "$VECTORS/formats.tsv"; do
     while IFS=$'\037' read -r id scheme _ hash; do
       for entry in $(modes "$scheme"); do
         v=${entry#*:}; [ "$v" = "$entry" ] && v=; user=$id${v:+~$v}
@@ -171,13 +173,14 @@ module_section() { # module_section FILE
 start=$SECONDS
 module_section "$VECTORS/vectors.tsv"
 module_section "$VECTORS/extra.tsv"
+module_section "$VECTORS/formats.tsv"
 check_note "module section took $((SECONDS - start)) s"
 
 # Every failure above was logged; none of the logged lines may carry a password or a hash.
 leaks=0
 while IFS=$'\037' read -r _ _ _ hash; do
   [ ${#hash} -ge 13 ] && grep -qF -- "$hash" "$WORK/syslog" && leaks=$((leaks + 1))
-done < <(rows "$VECTORS/vectors.tsv")
+done < <(cat <(rows "$VECTORS/vectors.tsv") <(rows "$VECTORS/formats.tsv"))
 check "no stored hash appears in the module's log lines" 0 "$leaks"
 check_true "the module logged the wrong passwords" grep -q 'wrong password for user' "$WORK/syslog"
 
