@@ -111,10 +111,26 @@ mdb_sql "CREATE DATABASE vec;
          CREATE USER 'pmn'@'127.0.0.1' IDENTIFIED BY 'vecpass';
          GRANT SELECT ON vec.* TO 'pmn'@'127.0.0.1';"
 
+# Made now by this MariaDB: PostfixAdmin 3.x mysql_encrypt's ENCRYPT(pw, CONCAT('$6$', '$6$<salt>')),
+# whose salt crypt(3) reads as empty ("$6$$…"), and ENCRYPT with a $5$ and a DES salt.
+FRESH=$WORK/fresh.tsv
+printf 'id\tscheme\tpassword_b64\thash\n' >"$FRESH"
+i=0
+for pw in test123 "pässwörd 密码" "$(head -c 30 /dev/urandom | base64 -w0 | tr -d '/+=')"; do
+  for salt in "CONCAT('\$6\$', '\$6\$$(head -c 9 /dev/urandom | base64 -w0 | tr '+' '.')')" "'\$5\$\$'" "'ab'"; do
+    i=$((i + 1))
+    h=$(mdb_sql "SELECT ENCRYPT(CONVERT(X'$(printf '%s' "$pw" | od -An -v -tx1 | tr -d ' \n')' USING utf8mb4), $salt)")
+    case $salt in *6*) scheme=sha512crypt-empty-salt ;; *5*) scheme=sha256crypt-empty-salt ;; *) scheme=descrypt ;; esac
+    printf 'm%04d\t%s\t%s\t%s\n' "$i" "$scheme" "$(printf '%s' "$pw" | base64 -w0)" "$h" >>"$FRESH"
+  done
+done
+check "MariaDB ENCRYPT() wrote \$6\$\$ values" 3 "$(grep -c $'\t\\$6\\$\\$' "$FRESH")"
+cli_section "$FRESH" match
+
 # The table: user <id> (or <id>~<variant>) -> hash, sent as hex so that no byte needs quoting.
 hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 {
-  for file in "$VECTORS/vectors.tsv" "$VECTORS/extra.tsv" "$VECTORS/formats.tsv"; do
+  for file in "$VECTORS/vectors.tsv" "$VECTORS/extra.tsv" "$VECTORS/formats.tsv" "$FRESH"; do
     while IFS=$'\037' read -r id scheme _ hash; do
       for entry in $(modes "$scheme"); do
         v=${entry#*:}; [ "$v" = "$entry" ] && v=; user=$id${v:+~$v}
@@ -174,6 +190,7 @@ start=$SECONDS
 module_section "$VECTORS/vectors.tsv"
 module_section "$VECTORS/extra.tsv"
 module_section "$VECTORS/formats.tsv"
+module_section "$FRESH"
 check_note "module section took $((SECONDS - start)) s"
 
 # Every failure above was logged; none of the logged lines may carry a password or a hash.

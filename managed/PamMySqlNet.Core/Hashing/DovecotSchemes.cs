@@ -15,10 +15,12 @@ namespace PamMySqlNet.Hashing;
 /// confused). <c>{CRYPT}</c> is any crypt(3) string. <c>{PLAIN}</c>/<c>{CLEAR}</c>/<c>{CLEARTEXT}</c>
 /// are plain text. <c>{ARGON2}</c> (Dovecot 2.4's name; it writes argon2id) takes an argon2i or
 /// argon2id string, as libsodium's <c>crypto_pwhash_str_verify</c> behind it does; <c>{ARGON2I}</c>
-/// and <c>{ARGON2ID}</c> take only their own variant. Digest schemes default to Dovecot's encoding (hex for PLAIN-MD5, PLAIN-MD4,
-/// MD5RAW; base64 otherwise) and fall back to the other encoding when the value has that shape.
+/// and <c>{ARGON2ID}</c> take only their own variant. Digest schemes default to Dovecot's
+/// encoding (hex for PLAIN-MD5, PLAIN-MD4, MD5RAW; base64 otherwise) and fall back to the other
+/// encoding when the value has that shape.
 /// Not verifiable from a password alone: DIGEST-MD5 (needs the user name), NTLM, LANMAN, RPA,
-/// OTP, SKEY → Unsupported.
+/// OTP, SKEY → Unsupported; so is PLAIN-TRUNC (doveadm 2.3 writes it without the length that
+/// Dovecot's own check requires).
 /// </remarks>
 public static class DovecotSchemes
 {

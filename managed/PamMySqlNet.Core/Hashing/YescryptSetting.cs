@@ -14,7 +14,11 @@ namespace PamMySqlNet.Hashing;
 /// libxcrypt writes); "have" bits 1 (p) and 2 (t) only: the hash-upgrade count g (bit 4) is refused
 /// by libxcrypt and a ROM (bit 8) is never configured, so those strings can never verify.
 /// Caps (<see cref="Check"/>): memory 128·r·N ≤ 64 MiB, lanes p ≤ 16 with 128·r·p ≤ 1 MiB (the
-/// per-lane buffers), time t ≤ 16 with 128·r·N·max(1, t) ≤ 256 MiB.
+/// per-lane buffers), time t ≤ 16 with 128·r·N·max(1, t) ≤ 256 MiB. The work grows with t (for
+/// t ≥ 2 about t − 1 more passes over the memory), not with p (libxcrypt runs the lanes one after
+/// another over the same N). Measured with libxcrypt 4.4.33 on the shared 2-core box: <c>j9T</c>
+/// 0.1 s, <c>jBT</c> 0.5 s, <c>jBT</c> t=3 0.9 s, <c>j9T</c> t=17 1.2 s, <c>jBT</c> p=18 0.4 s; the
+/// worst allowed (64 MiB, t=4) stays near the 1-2 s of the other caps.
 /// </remarks>
 public readonly record struct YescryptSetting(int NLog2, long R, long P, long T, string Field)
 {

@@ -87,14 +87,14 @@ pfa() { # pfa SCHEME EXPR CHECKED_BY NOTE [INDEXES]
       doveadm*) dovecheck "${CHECK_AS:-$h}" "$pw" ;;
       php*) phpcheck "$(eval "$CHECK_VALUE")" "$pw" ;;
     esac
-    row "$scheme" "$pw" "$h" "php -r '\$pw = \"\$PW\"; echo $expr;' (PHP 8.2)" "$checked" "${LABELS[$i]}" "$note"
+    row "$scheme" "$pw" "$h" "printf %s \"\$PW\" | php -r '\$pw = file_get_contents(\"php://stdin\"); echo $expr;' (PHP 8.2)" "$checked" "${LABELS[$i]}" "$note"
   done
 }
 CHECK_VALUE='printf %s "$h"'
 # courier:md5raw and authlib md5raw; Dovecot has no MD5RAW name: checked as {PLAIN-MD5}, the same hex
 for i in 0 1 2 3; do
   pw=${PWS[$i]}; h=$(php_fmt "'{MD5RAW}' . md5(\$pw)" "$pw"); dovecheck "{PLAIN-MD5}${h#\{MD5RAW\}}" "$pw"
-  row pfa-courier-MD5RAW "$pw" "$h" "php -r '\$pw = \"\$PW\"; echo \"{MD5RAW}\" . md5(\$pw);' (PHP 8.2)" \
+  row pfa-courier-MD5RAW "$pw" "$h" "printf %s \"\$PW\" | php -r '\$pw = file_get_contents(\"php://stdin\"); echo \"{MD5RAW}\" . md5(\$pw);' (PHP 8.2)" \
     "doveadm pw -t as {PLAIN-MD5}" "${LABELS[$i]}" "courier:md5raw, authlib md5raw (PostfixAdmin 3.x/4.x)"
 done
 pfa pfa-courier-MD5 "'{MD5}' . base64_encode(md5(\$pw, true))" "doveadm pw -t" "courier:md5, authlib md5"
