@@ -18,8 +18,9 @@ namespace PamMySqlNet.Hashing;
 /// and <c>{ARGON2ID}</c> take only their own variant. Digest schemes default to Dovecot's
 /// encoding (hex for PLAIN-MD5, PLAIN-MD4, MD5RAW; base64 otherwise) and fall back to the other
 /// encoding when the value has that shape.
-/// Not verifiable from a password alone: DIGEST-MD5 (needs the user name), NTLM, LANMAN, RPA,
-/// OTP, SKEY → Unsupported; so is PLAIN-TRUNC (doveadm 2.3 writes it without the length that
+/// DIGEST-MD5 hashes the login name in: it is checked with the name the caller gives
+/// (<see cref="VerifyOptions.UserName"/>, the module's PAM_USER), Unsupported without one.
+/// Not verifiable from a password alone: NTLM, LANMAN, RPA, OTP, SKEY → Unsupported; so is PLAIN-TRUNC (doveadm 2.3 writes it without the length that
 /// Dovecot's own check requires).
 /// </remarks>
 public static class DovecotSchemes
@@ -71,10 +72,13 @@ public static class DovecotSchemes
     /// <summary>Names in the table (for docs and tests).</summary>
     public static IEnumerable<string> Names => Table.Select(t => t.Name);
 
-    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored)
+    /// <param name="userName">The login name, which only <c>{DIGEST-MD5}</c> needs (null: such values are Unsupported).</param>
+    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored, string? userName = null)
     {
         if (!TrySplit(stored, out string name, out DigestEncoding? encoding, out string value))
             return VerifyResult.Malformed;
+        if (name == "DIGEST-MD5")
+            return DovecotDigestMd5.Verify(password, value, encoding, userName);
         foreach (var (n, check) in Table)
         {
             if (n != name)

@@ -167,6 +167,32 @@ public class FormatTests
         Assert.Equal(new HashCost(CostFamily.Sha512Crypt, "5000"), HashCost.Of(h, out _));
     }
 
+    /// <summary>{DIGEST-MD5}: doveadm pw -s DIGEST-MD5 -u NAME made now; the name is split at its
+    /// last '@' into user and realm, so another name (or none) does not match.</summary>
+    [Theory]
+    [InlineData("alice@example.test")]
+    [InlineData("bob")]                  // no realm
+    [InlineData("carol@sub@example.test")] // realm after the last '@'
+    public void Digest_md5_hashes_the_login_name_in(string user)
+    {
+        if (!ReferenceTool.Available("doveadm")) return;
+        foreach (var pw in new[] { "test123", "pässwörd 密码" })
+        {
+            string hash = ReferenceTool.Run("doveadm", ["pw", "-s", "DIGEST-MD5", "-u", user, "-p", pw]);
+            byte[] p = Encoding.UTF8.GetBytes(pw);
+            var opts = new VerifyOptions { UserName = user };
+            Assert.Equal(VerifyResult.Match, PasswordVerifier.Verify(CryptMode.Auto, p, hash, opts));
+            Assert.Equal(VerifyResult.NoMatch, PasswordVerifier.Verify(CryptMode.Auto, [.. p, (byte)'x'], hash, opts));
+            Assert.Equal(VerifyResult.NoMatch, PasswordVerifier.Verify(CryptMode.Auto, p, hash, opts with { UserName = user + "x" }));
+            Assert.Equal(VerifyResult.Unsupported, PasswordVerifier.Verify(CryptMode.Auto, p, hash));
+            // .B64 (and Dovecot's guess for a 24-character value) is the same digest in base64
+            string b64 = "{DIGEST-MD5.B64}" + Convert.ToBase64String(Convert.FromHexString(hash["{DIGEST-MD5}".Length..]));
+            Assert.Equal(VerifyResult.Match, PasswordVerifier.Verify(CryptMode.Auto, p, b64, opts));
+            Assert.Equal(VerifyResult.Match, PasswordVerifier.Verify(CryptMode.Auto, p, b64.Replace(".B64", ""), opts));
+        }
+        Assert.Equal(VerifyResult.Malformed, PasswordVerifier.Verify(CryptMode.Auto, Pw, "{DIGEST-MD5}abc", new VerifyOptions { UserName = user }));
+    }
+
     /// <summary>yescrypt settings with p and t made now by libxcrypt (Python ctypes, Debian's python3):
     /// a match, and a near miss that does not.</summary>
     [Theory]
