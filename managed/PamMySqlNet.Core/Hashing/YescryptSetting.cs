@@ -3,9 +3,10 @@ namespace PamMySqlNet.Hashing;
 /// <summary>
 /// The parameter field of a yescrypt (<c>$y$</c>) or gost-yescrypt (<c>$gy$</c>) string, read the
 /// way libxcrypt's <c>yescrypt_r</c> reads it, so that its cost is known before libxcrypt runs:
-/// flavour, log2(N), r, and optionally a "have" field followed by p (lanes) and t (time). PHP 8.5
-/// and libxcrypt's <c>yescrypt_encode_params_r</c> write e.g. <c>$y$jA.0./$</c> (N = 2^13, r = 1,
-/// p = 2, t = 2); <c>crypt_gensalt</c> writes only the short form <c>$y$j9T$</c>.
+/// flavour, log2(N), r, and optionally a "have" field followed by p (lanes) and t (time). libxcrypt's
+/// <c>yescrypt_encode_params_r</c> writes e.g. <c>$y$jA.0./$</c> (N = 2^13, r = 1, p = 2, t = 2;
+/// issue 14's example, attributed there to PHP 8.5's <c>password_hash</c>); <c>crypt_gensalt</c>
+/// writes only the short form <c>$y$j9T$</c>.
 /// </summary>
 /// <remarks>
 /// Each number is yescrypt's variable-length base-64 integer: the first character's index

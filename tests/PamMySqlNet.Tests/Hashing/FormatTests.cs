@@ -23,7 +23,7 @@ public class FormatTests
 
     [Theory]
     [InlineData("j9T", 12, 32, 1, 0)]
-    [InlineData("jA.0./", 13, 1, 2, 2)]    // PHP 8.5's example
+    [InlineData("jA.0./", 13, 1, 2, 2)]    // issue 14's example
     [InlineData("jBT/.", 14, 32, 1, 1)]    // have=2: t only
     [InlineData("j8T.2", 11, 32, 6, 0)]    // have=1: p only, p's minimum is 2
     [InlineData("j75", 10, 8, 1, 0)]

@@ -34,7 +34,6 @@ perlcheck() { [ "$(printf '%s' "$2" | perl -e 'local $/; my $p = <STDIN>; print 
 php_fmt() { printf '%s' "$2" | php -r '$pw = file_get_contents("php://stdin"); echo '"$1"';'; }
 # unb64 PREFIXED: the value after {NAME.B64}, decoded.
 unb64() { printf '%s' "${1#*\}}" | base64 -d; }
-unhex() { printf '%s' "${1#*\}}" | xxd -r -p; }
 
 PWS=("test123" "pässwörd 密码" "Tr0ub4dor&3 horse" "$(head -c 54 /dev/urandom | base64 -w0 | tr -d '/+=' | head -c 72)")
 LABELS=("postfixadmin-test" "utf8" "spaces" "len72")
@@ -140,7 +139,8 @@ pw=${PWS[0]}; h=$(mdb_sql "SELECT ENCRYPT($(sq "$pw"), '\$5\$\$')" | tail -n 1);
 row sha256crypt-empty-salt "$pw" "$h" "mariadb -e \"SELECT ENCRYPT('\$PW', '\\\$5\\\$\\\$')\" (MariaDB 10.11)" "php password_verify" "${LABELS[0]}" "empty salt"
 
 # --- yescrypt with p/t parameters: libxcrypt crypt() ------------------------------------------
-# PHP 8.5 writes settings such as $y$jA.0./$ (yescrypt_encode_params_r: N=2^13, r=1, p=2, t=2).
+# Settings such as $y$jA.0./$ (yescrypt_encode_params_r: N=2^13, r=1, p=2, t=2; issue 14's
+# example, which it attributes to PHP 8.5's password_hash).
 # Debian 12's PHP 8.2 has no yescrypt in password_hash and libxcrypt's crypt_gensalt writes only
 # the short jNr form, so the setting strings below are written by hand in yescrypt's parameter
 # encoding (fields: flavour j, log2 N, r, have = 1+p|2+t, p, t) and libxcrypt's crypt() (Python
