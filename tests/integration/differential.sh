@@ -180,6 +180,11 @@ vecseed phpass-utf8 c5 x0014
 vecseed joomla15 c6 x0028
 vecseed joomla15-utf8 c6 x0029
 vecseed ssha c7 v0374
+# Issue 14: PostfixAdmin 3.x mysql_encrypt's empty-salt $6$$ (MariaDB ENCRYPT() with the salt it
+# passes, '$6$' followed by a whole $6$ salt) and yescrypt with p/t parameters (formats.tsv f0176,
+# libxcrypt crypt() of $y$jA.0./): crypt(3) strings both modules hand to, or read as, libxcrypt.
+seed sha512crypt-empty-salt c1 "ENCRYPT($(sq "$PW"), CONCAT('\$6\$', '\$6\$saltsaltsaltsalt'))" "$PW"
+vecseed yescrypt-params c1 f0176
 SSHA_FRESH=$(python3 -c 'import hashlib,base64,os,sys; s=os.urandom(8); print(base64.b64encode(hashlib.sha1(sys.argv[1].encode()+s).digest()+s).decode())' "$PW")
 seed ssha-python c7 "$(sq "$SSHA_FRESH")" "$PW"
 put u-hexupper@example.test "UPPER(MD5($(sq "$PW")))"

@@ -181,7 +181,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         if (string.IsNullOrEmpty(found.StoredPassword))
             return NoStoredPassword(password);
 
-        var result = PasswordVerifier.Verify(settings.Crypt, password, found.StoredPassword, VerifyOptionsFor(settings));
+        var result = PasswordVerifier.Verify(settings.Crypt, password, found.StoredPassword, VerifyOptionsFor(settings, request.User));
         if (result is VerifyResult.Match or VerifyResult.NoMatch)
             DummyHashes.Observe(settings, found.StoredPassword);
         switch (result)
@@ -205,7 +205,9 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         }
     }
 
-    internal static VerifyOptions VerifyOptionsFor(ModuleSettings s) => new() { Use323Passwd = s.Use323Passwd };
+    /// <summary>The options a stored value is read with; <paramref name="user"/> is the login name
+    /// (Dovecot's DIGEST-MD5 hashes it in).</summary>
+    internal static VerifyOptions VerifyOptionsFor(ModuleSettings s, string user) => new() { Use323Passwd = s.Use323Passwd, UserName = user };
 
     /// <summary>nullok is set and the application does not pass PAM_DISALLOW_NULL_AUTHTOK.</summary>
     private bool EmptyPasswordAllowed => settings.NullOk && (request.Flags & PamFlags.DisallowNullAuthTok) == 0;
