@@ -17,21 +17,12 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/tests/lib/syslog.sh"
 syslog_private_namespace "$0" "$@"
 source "$REPO/tests/lib/check.sh"
+source "$REPO/tests/lib/harness.sh"
 source "$REPO/tests/lib/mariadb.sh"
 
-OUT=${PMN_OUT:-$REPO/out}
-CLI=$OUT/pam-mysql-net
-MODULE=$OUT/pam_mysql_net.so
-HOST=$OUT/pmn_pam_host
 VECTORS=$REPO/tests/data/vectors
-WORK=$(mktemp -d /tmp/pmn-hashes.XXXXXX)
-cleanup() {
-  mdb_stop
-  syslog_stop
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+hashes_stop() { mdb_stop; syslog_stop; }
+harness_begin hashes hashes_stop
 
 PAM_SUCCESS=0 PAM_AUTH_ERR=7
 
@@ -75,7 +66,7 @@ rows() { awk -F'\t' 'NR > 1 && $1 != "" { print $1 "\037" $2 "\037" $3 "\037" $4
 
 # ---------------------------------------------------------------------------------------------
 echo "# 1. the CLI: pam-mysql-net verify"
-[ -x "$CLI" ] || { fail "setup: no $CLI (build first)"; check_summary; exit 1; }
+[ -x "$CLI" ] || harness_fatal "no $CLI (build first)"
 PWFILE=$WORK/pw
 cli_section() { # cli_section FILE EXPECT(match|nomatch)
   local file=$1 expect=$2 id scheme b64 hash entry mode extra rc p0=$CHECK_PASSED f0=$CHECK_FAILED
@@ -104,7 +95,7 @@ echo "# 2. the module through libpam: one user per vector row"
 mkdir -p "$WORK/pam.d"
 echo "auth required pam_deny.so" >"$WORK/pam.d/other"
 syslog_start "$WORK/syslog"
-if ! mdb_start "$WORK/db"; then fail "setup: MariaDB did not start"; check_summary; exit 1; fi
+mdb_start "$WORK/db" || harness_fatal "MariaDB did not start"
 mdb_sql "CREATE DATABASE vec;
          CREATE TABLE vec.users (name VARCHAR(64) NOT NULL PRIMARY KEY, pw TEXT NULL)
            DEFAULT CHARSET=utf8mb4 COLLATE utf8mb4_bin;
@@ -218,4 +209,4 @@ done < <(cat <(rows "$VECTORS/vectors.tsv") <(rows "$VECTORS/formats.tsv"))
 check "no stored hash appears in the module's log lines" 0 "$leaks"
 check_true "the module logged the wrong passwords" grep -q 'wrong password for user' "$WORK/syslog"
 
-check_summary
+harness_end

@@ -7,18 +7,16 @@
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/tests/lib/check.sh"
+source "$REPO/tests/lib/harness.sh"
 source "$REPO/tests/lib/mariadb.sh"
 
-WORK=$(mktemp -d /tmp/pmn-pkg.XXXXXX)
 SERVICE=pmn-pkg-$$
-cleanup() {
+package_stop() {
   mdb_stop
   rm -f "/etc/pam.d/$SERVICE"
-  dpkg -s pam-mysql-net >/dev/null 2>&1 && apt-get purge -y -q pam-mysql-net >/dev/null 2>&1
-  rm -rf "$WORK"
+  if dpkg -s pam-mysql-net >/dev/null 2>&1; then apt-get purge -y -q pam-mysql-net >/dev/null 2>&1; fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+harness_begin pkg package_stop
 command -v man >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q man-db >/dev/null
 
 echo "# build and install"
@@ -107,7 +105,7 @@ for page in 8/pam_mysql_net 1/pam-mysql-net; do
 done
 
 echo "# the installed module, by its plain name, with .NET hidden"
-mdb_start "$WORK/db" || exit 1
+mdb_start "$WORK/db" || harness_fatal "MariaDB did not start"
 mdb_seed_mailbox
 mdb_add_user alice@example.test 'S3cret!'
 LINE="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 md5=1"
@@ -144,4 +142,4 @@ check_true "the socket's sockets.target.wants link is gone" test ! -e "$WANTS" -
 check "no unit link or deb-systemd-helper state is left" "" \
   "$(find /etc/systemd/system /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked -name 'pam-mysql-net*' 2>/dev/null)"
 
-check_summary
+harness_end
