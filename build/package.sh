@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the packages (after or instead of a normal build; reuses out/):
+# Builds the packages (after or instead of a normal build; the .deb reuses out/):
 #   build/package.sh [deb]   Debian:          out/pam-mysql-net_<version>_amd64.deb
 #   build/package.sh rpm     the RHEL family: out/pam-mysql-net-<version>-1.x86_64.rpm
 # Debian's layout: the module in /lib/x86_64-linux-gnu/security, its core and helper in
@@ -7,8 +7,9 @@
 # maintainer scripts in build/debian/). The RHEL family's: /usr/lib64/security,
 # /usr/libexec/pam_mysql_net, /usr/lib/systemd/system (scriptlets in build/rpm/). Both: the CLI
 # in /usr/sbin, man pages, examples, and /etc/pam_mysql_net.conf (0600) kept when edited.
-# The RPM is configured in out/rpm and takes out/'s NativeAOT files (they do not depend on the
-# layout, which is compiled into the C shim only); it needs rpmbuild (Debian: apt-get install rpm).
+# The RPM is built in out/rpm, its NativeAOT files without packed relocations (-DPMN_DT_RELR=OFF:
+# glibc 2.34, RHEL, Rocky and Alma 9; out/'s and the .deb's keep DT_RELR, glibc >= 2.36); it
+# needs rpmbuild (Debian: apt-get install rpm).
 set -eu
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
@@ -31,10 +32,8 @@ deb)
   ;;
 rpm)
   command -v rpmbuild >/dev/null || { echo "build/package.sh rpm needs rpmbuild (apt-get install rpm)" >&2; exit 1; }
-  [ -f out/CMakeCache.txt ] || cmake -S . -B out -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build out --target pmn_daemon   # the core, the CLI and the daemon (each after the other)
   configure out/rpm /usr/lib64/security /usr/libexec/pam_mysql_net \
-    -DPMN_MANAGED_DIR="$REPO/out" -DPMN_SYSTEMD_UNIT_DIR=/usr/lib/systemd/system -DPMN_BUILD_TEST_HOSTS=OFF
+    -DPMN_DT_RELR=OFF -DPMN_SYSTEMD_UNIT_DIR=/usr/lib/systemd/system -DPMN_BUILD_TEST_HOSTS=OFF
   cmake --build out/rpm
   rm -f out/rpm/pam-mysql-net-*.rpm
   # Stripped as rpmbuild strips on the RHEL family (the shim; the NativeAOT files already are).
