@@ -73,7 +73,8 @@ public static class VerifyCommand
                     io.Stdout.WriteLine("no match");
                     return ExitCodes.NoMatch;
                 case VerifyResult.Unsupported:
-                    return io.Fail("verify", $"unusable hash: scheme not supported with crypt={CryptModeNames.Name(mode)}");
+                    return io.Fail("verify", $"unusable hash: scheme not supported with crypt={CryptModeNames.Name(mode)}"
+                                              + (LibXCrypt.Unavailable is { } why ? $" (libxcrypt: {why})" : ""));
                 default:
                     return io.Fail("verify", $"unusable hash: malformed for crypt={CryptModeNames.Name(mode)}"
                                               + (stored.Length == 0 ? " (empty)" : ""));

@@ -200,7 +200,8 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
                 log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} is not a valid hash for crypt={CryptModeNames.Name(settings.Crypt)}");
                 return PamCode.AuthErr;
             default:
-                log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} uses a scheme this version cannot check (crypt={CryptModeNames.Name(settings.Crypt)})");
+                log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} uses a scheme this version cannot check (crypt={CryptModeNames.Name(settings.Crypt)})"
+                                        + (LibXCrypt.Unavailable is { } why ? $"; libxcrypt: {why}" : ""));
                 return PamCode.AuthErr;
         }
     }

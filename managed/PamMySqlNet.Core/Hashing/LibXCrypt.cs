@@ -25,7 +25,13 @@ public static class LibXCrypt
         return null;
     }
 
-    /// <summary>crypt(phrase, stored) compared with stored; Malformed when libxcrypt refuses the setting.</summary>
+    /// <summary>Why crypt(3) formats cannot be checked in this process (no libxcrypt), or null.
+    /// Log lines add it to an "unsupported scheme" answer.</summary>
+    public static unsafe string? Unavailable =>
+        CryptRn == null ? $"none of {string.Join(", ", Libraries)} can be loaded (install libxcrypt)" : null;
+
+    /// <summary>crypt(phrase, stored) compared with stored; Malformed when libxcrypt refuses the
+    /// setting; Unsupported when no libxcrypt can be loaded (<see cref="Unavailable"/>).</summary>
     public static unsafe VerifyResult Verify(ReadOnlySpan<byte> password, string stored)
     {
         // libxcrypt hashes at most 511 bytes (CRYPT_MAX_PASSPHRASE_SIZE counts the NUL): no stored
