@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build, the demo and the tests use, when any is missing.
 # Needs root. The .NET SDK is expected on PATH (the module itself needs no .NET at run time).
+#   build/install-deps.sh              everything below
+#   build/install-deps.sh PACKAGE...   only these (tests/lib/pkg.sh), with the same precautions
 set -eu
 PACKAGES=(
   cmake gcc make libc6-dev binutils libpam0g-dev      # build the C shim
@@ -17,7 +19,11 @@ PACKAGES=(
   libpam-mysql                                        # the C pam_mysql.so, for the differential suite
   dovecot-imapd vsftpd openssh-server sshpass         # real PAM hosts (tests/integration/services.sh)
   galera-4 rsync bc iproute2                          # fail-over suite (Galera), e2e listening checks
+  rpm rpmlint                                         # the RPM: rpmbuild for CPack, rpmlint (rpm.sh)
+  checkpolicy selinux-policy-dev semodule-utils       # the SELinux policy module: checkmodule, the
+                                                      # refpolicy devel Makefile, semodule_unpackage
 )
+[ $# -gt 0 ] && PACKAGES=("$@")
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,7 +4,10 @@
  * The core exports exactly two functions:
  *   uint32_t pmn_abi_version(void);               must equal PMN_ABI_VERSION
  *   int      pmn_handle(const pmn_request *req);  returns a PAM code
- * Mirrored in managed/PamMySqlNet.Module/NativeAbi.cs; bump the version on any change.
+ * Mirrored in managed/PamMySqlNet.Module/NativeAbi.cs; bump the version on any change. The unit
+ * tests compile this header and compare the mirror's fields, offsets and sizes with it
+ * (tests/PamMySqlNet.Tests/Abi/AbiLayoutTests.cs), and read frames.c's encoding of a request
+ * back with the helper's parser (RequestFrameTests.cs).
  */
 #ifndef PMN_ABI_H
 #define PMN_ABI_H

@@ -16,7 +16,7 @@ public static class Program
         Admin commands for pam_mysql_net.so (the PAM module for MySQL/MariaDB user tables).
 
         commands:
-          verify [--crypt MODE] [--use-323-passwd] [--strip-newline] HASH
+          verify [--crypt MODE] [--use-323-passwd] [--strip-newline] [--user NAME] HASH
                    check the password on stdin against a stored value, as the module would
           hash [--scheme SCHEME] [--rounds N] [--memory KIB] [--keep-newline]
                    print a new stored value (default sha512crypt) for the password on stdin
@@ -26,6 +26,8 @@ public static class Program
                    one login through libpam (like pamtester), with the result explained
           daemon [--socket PATH] [--workers N]
                    run the resident daemon that serves the module in root PAM hosts
+          daemon --status [--socket PATH] [--max N]
+                   list the addresses and user names the running daemon throttles now
           help [COMMAND]
                    this text, or a command's (also: COMMAND --help)
 

@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using PamMySqlNet.Auth;
 using PamMySqlNet.Helper;
 using PamMySqlNet.Interop;
 
 namespace PamMySqlNet.Daemon;
 
 /// <summary>
-/// One PAM host's connection: one request. The worker that accepted it reads the 'Q' frame
+/// One PAM host's connection: one request (or one `daemon --status` request, <see cref="StatusFrames"/>). The worker that accepted it reads the 'Q' frame
 /// right away when it is there (the module sends it with the connect, so it nearly always is)
 /// and runs the same <see cref="HelperSession"/> as the fork helper on its own thread. A frame
 /// that has not arrived within <see cref="QuickReadMs"/> is read on without a thread (async,
@@ -101,7 +102,9 @@ internal sealed class BrokerConnection : IDisposable
             if (_headRead < _head.Length)
                 return Progress.NeedMore;
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(_head.AsSpan(1));
-            if (_head[0] != HelperProtocol.Request || length > HelperProtocol.MaxPayload)
+            bool known = _head[0] == HelperProtocol.Request && length <= HelperProtocol.MaxPayload
+                         || _head[0] == StatusFrames.Type && length == StatusFrames.RequestLength;
+            if (!known)
                 return Progress.Refused;
             _request = new byte[length];
             return length == 0 ? Progress.Complete : Progress.NeedMore;
@@ -115,7 +118,26 @@ internal sealed class BrokerConnection : IDisposable
     {
         _socket.ReceiveTimeout = ReplyTimeoutMs;
         _socket.SendTimeout = SendTimeoutMs;
-        _session.Serve(_request ?? [], callerPid: Peer.Pid);
+        if (_head[0] == StatusFrames.Type)
+            ServeStatus();
+        else
+            _session.Serve(_request ?? [], callerPid: Peer.Pid);
+    }
+
+    /// <summary>`pam-mysql-net daemon --status`: the throttled keys (the peer is root: see
+    /// <see cref="BrokerDaemon"/>); a malformed request is closed unanswered.</summary>
+    private void ServeStatus()
+    {
+        if (StatusFrames.ReadRequest(_request) is not { } max)
+            return;
+        try
+        {
+            HelperProtocol.WriteFrame(_stream, StatusFrames.Type, StatusFrames.Answer(Throttle.Shared.Snapshot(max)));
+        }
+        catch (IOException)
+        {
+            // The asker went away.
+        }
     }
 
     /// <summary>Called every heartbeat period by the daemon while the request runs.</summary>

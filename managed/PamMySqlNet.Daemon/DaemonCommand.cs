@@ -1,4 +1,5 @@
 using PamMySqlNet.CommandLine;
+using PamMySqlNet.Helper;
 
 using PamMySqlNet.Interop;
 using PamMySqlNet.Logging;
@@ -12,6 +13,7 @@ public static class DaemonCommand
     public const string Help =
         """
         usage: pam-mysql-net daemon [--socket PATH] [--workers N]
+               pam-mysql-net daemon --status [--socket PATH] [--max N]
 
         Runs the resident daemon in the foreground: pam_mysql_net.so in root PAM hosts (sshd,
         saslauthd, dovecot, su, ...) then sends its requests here instead of starting the .NET
@@ -21,6 +23,10 @@ public static class DaemonCommand
                           created root 0755 if missing, the socket is mode 0600 and removed on exit.
                           Under systemd socket activation (LISTEN_FDS) the passed socket is used.
           --workers N     requests run at the same time, 1-64 (default 8, the connection pool's size)
+          --status        do not start a daemon: ask the running one for the addresses and user
+                          names it throttles now (failures, back-off step, seconds to the next
+                          checked login and to the release, logins refused); root only
+          --max N         with --status: list at most N of them, 1-1000 (default 100)
 
         Runs as root (the module trusts no other daemon) and needs no capabilities. Logs to syslog
         (authpriv). SIGTERM or SIGINT: finish the requests in flight and exit 0. SIGHUP: drop the
@@ -28,6 +34,7 @@ public static class DaemonCommand
         """;
 
     private const int DefaultWorkers = 8;
+    private const int DefaultStatusKeys = 100;
     /// <summary>The exit status of a usage error or a daemon that cannot start (as the CLI's).</summary>
     private const int Usage = 2;
 
@@ -39,7 +46,7 @@ public static class DaemonCommand
 
     public static int Run(IReadOnlyList<string> args)
     {
-        if (!ArgReader.TryParse(args, ["--socket", "--workers"], [], out var a, out string error))
+        if (!ArgReader.TryParse(args, ["--socket", "--workers", "--max"], ["--status"], out var a, out string error))
             return Fail(error);
         if (a.Help)
         {
@@ -52,6 +59,17 @@ public static class DaemonCommand
         if (a.Value("--workers") is { } w && (!int.TryParse(w, out workers) || workers is < 1 or > 64))
             return Fail($"--workers must be a whole number from 1 to 64, not '{w}'");
         string path = a.Value("--socket") ?? ModuleSettings.DefaultBrokerSocket;
+        if (a.Flag("--status"))
+        {
+            int max = DefaultStatusKeys;
+            if (a.Value("--workers") is not null)
+                return Fail("--workers goes with starting a daemon, not with --status");
+            if (a.Value("--max") is { } m && (!int.TryParse(m, out max) || max is < 1 or > StatusFrames.MaxKeys))
+                return Fail($"--max must be a whole number from 1 to {StatusFrames.MaxKeys}, not '{m}'");
+            return DaemonStatus.Run(path, max, Console.Out, Console.Error);
+        }
+        if (a.Value("--max") is not null)
+            return Fail("--max goes with --status");
 
         UnixFiles.SetUMask(0x3F); // 077: the socket, and anything else, is the owner's alone
         DaemonLog.Open();

@@ -27,10 +27,10 @@ internal static partial class DaemonLog
             Console.Error.WriteLine($"pam-mysql-net daemon: {line}");
     }
 
-    [LibraryImport("libc.so.6", EntryPoint = "openlog")]
+    [LibraryImport(PamMySqlNet.Interop.NativeLibraries.LibC, EntryPoint = "openlog")]
     private static partial void OpenLog(nint ident, int option, int facility);
 
     // syslog is variadic; with one "%s" argument the fixed-argument call is the same on x86_64.
-    [LibraryImport("libc.so.6", EntryPoint = "syslog", StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(PamMySqlNet.Interop.NativeLibraries.LibC, EntryPoint = "syslog", StringMarshalling = StringMarshalling.Utf8)]
     private static partial void SysLog(int priority, string format, string message);
 }

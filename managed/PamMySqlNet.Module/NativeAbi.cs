@@ -2,12 +2,15 @@ using System.Runtime.InteropServices;
 
 namespace PamMySqlNet.Module;
 
-// Mirrors of the structs in native/pmn_abi.h. Keep both in step and bump AbiVersion on any change.
+// Mirrors of the structs in native/pmn_abi.h. Keep both in step and bump AbiVersion on any change;
+// tests/PamMySqlNet.Tests/Abi/AbiLayoutTests.cs compiles the header and compares every field's
+// name, offset and the structs' sizes with these.
 
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct NativeCallbacks
 {
-    public void* Context;
+    /// <summary>void *ctx: the pam_handle_t, passed back to every callback</summary>
+    public void* Ctx;
     /// <summary>void log(void *ctx, int priority, const char *message)</summary>
     public delegate* unmanaged<void*, int, byte*, void> Log;
     /// <summary>int get_authtok(void *ctx, int item, int mode, const char *prompt, const char **authtok)</summary>

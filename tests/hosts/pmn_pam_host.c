@@ -18,9 +18,10 @@
  *                                 unchanged by authenticating
  *   ... threads T [N]             T threads at once, each N (default 100) x pam_authenticate, as a
  *                                 multi-threaded host; exit 0 iff every answer was EXPECT
- *   ... timing N                  N rounds of: authenticate USER with PASSWORD (expected wrong), then
- *                                 the user named by PMN_OTHER_USER (expected unknown); prints the
- *                                 median and p90 of each in microseconds
+ *   ... timing N                  N rounds of: authenticate USER with PASSWORD (expected wrong) and
+ *                                 the user named by PMN_OTHER_USER (expected unknown), alternating
+ *                                 which goes first; prints the median and p90 of each, wall and
+ *                                 process CPU time, in microseconds
  *
  *   ... steps                     reads lines from stdin, in this one process: "auth USER PASSWORD
  *                                 [RHOST|-]" authenticates (RHOST as PAM_RHOST, - none) and prints
@@ -208,42 +209,59 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static long cpu_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return t.tv_sec * 1000000L + t.tv_nsec / 1000;
+}
+
+/* Median and 90th percentile of n values (sorts them). */
+static void print_spread(const char *name, long *v, long n)
+{
+    qsort(v, (size_t)n, sizeof *v, by_value);
+    printf("%s=%ld p90=%ld\n", name, v[n / 2], v[n * 9 / 10]);
+}
+
 static int do_timing(long n)
 {
     const char *other = getenv("PMN_OTHER_USER");
     if (other == NULL || n < 1)
         return 2;
-    long *wrong = calloc((size_t)n, sizeof *wrong), *unknown = calloc((size_t)n, sizeof *unknown);
-    if (wrong == NULL || unknown == NULL)
+    /* wall and CPU time of each kind: [0] wrong password, [1] unknown user */
+    long *wall[2] = { calloc((size_t)n, sizeof(long)), calloc((size_t)n, sizeof(long)) };
+    long *cpu[2] = { calloc((size_t)n, sizeof(long)), calloc((size_t)n, sizeof(long)) };
+    if (!wall[0] || !wall[1] || !cpu[0] || !cpu[1])
         return 2;
     const char *known = user;
     run_once(password, 0); /* warm-up: runtime, connection, dummy hash */
     for (long i = 0; i < n; i++) {
         /* The two kinds alternate which goes first, so that whatever the first call of a pair
          * pays (or leaves warm for the second) falls on both alike. */
-        struct timespec t0, t1, t2;
-        int known_first = (i % 2) == 0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        user = known_first ? known : other;
-        int rc1 = run_once(password, 0);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        user = known_first ? other : known;
-        int rc2 = run_once(password, 0);
-        clock_gettime(CLOCK_MONOTONIC, &t2);
-        int rc_wrong = known_first ? rc1 : rc2, rc_unknown = known_first ? rc2 : rc1;
-        if (rc_wrong != PAM_AUTH_ERR || rc_unknown != PAM_USER_UNKNOWN) {
-            printf("unexpected codes %d %d\n", rc_wrong, rc_unknown);
-            return 1;
+        for (int k = 0; k < 2; k++) {
+            int kind = (i % 2 == 0) ? k : 1 - k;
+            struct timespec t0, t1;
+            long c0 = cpu_us();
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            user = kind == 0 ? known : other;
+            int rc = run_once(password, 0);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            cpu[kind][i] = cpu_us() - c0;
+            wall[kind][i] = elapsed_us(&t0, &t1);
+            if (rc != (kind == 0 ? PAM_AUTH_ERR : PAM_USER_UNKNOWN)) {
+                printf("unexpected code %d for the %s\n", rc, kind == 0 ? "wrong password" : "unknown user");
+                return 1;
+            }
         }
-        wrong[i] = known_first ? elapsed_us(&t0, &t1) : elapsed_us(&t1, &t2);
-        unknown[i] = known_first ? elapsed_us(&t1, &t2) : elapsed_us(&t0, &t1);
     }
-    qsort(wrong, (size_t)n, sizeof *wrong, by_value);
-    qsort(unknown, (size_t)n, sizeof *unknown, by_value);
-    printf("wrong_password_median_us=%ld p90=%ld\nunknown_user_median_us=%ld p90=%ld\n",
-           wrong[n / 2], wrong[n * 9 / 10], unknown[n / 2], unknown[n * 9 / 10]);
-    free(wrong);
-    free(unknown);
+    print_spread("wrong_password_median_us", wall[0], n);
+    print_spread("unknown_user_median_us", wall[1], n);
+    print_spread("wrong_password_cpu_median_us", cpu[0], n);
+    print_spread("unknown_user_cpu_median_us", cpu[1], n);
+    for (int k = 0; k < 2; k++) {
+        free(wall[k]);
+        free(cpu[k]);
+    }
     return 0;
 }
 

@@ -8,15 +8,11 @@
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/tests/lib/check.sh"
+source "$REPO/tests/lib/harness.sh"
 source "$REPO/tests/lib/mariadb.sh"
 
-OUT=${PMN_OUT:-$REPO/out}
-CLI=$OUT/pam-mysql-net
-WORK=$(mktemp -d /tmp/pmn-cli.XXXXXX)
-trap 'mdb_stop; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
-
-mdb_start "$WORK/db" || exit 1
+harness_begin cli mdb_stop
+mdb_start "$WORK/db" || harness_fatal "MariaDB did not start"
 mdb_seed_mailbox
 mdb_add_user alice@example.test 'S3cret!'
 HASH=$(mdb_sql "SELECT password FROM postfix.mailbox WHERE username='alice@example.test'")
@@ -38,7 +34,7 @@ run unknown-command 2 "$CLI" frobnicate
 
 echo "# check: a good setup"
 mkdir -p "$WORK/pam.d"
-printf 'auth required %s %s\naccount sufficient %s %s\n' "$OUT/pam_mysql_net.so" "$ARGS" "$OUT/pam_mysql_net.so" "$ARGS" >"$WORK/pam.d/smtp"
+printf 'auth required %s %s\naccount sufficient %s %s\n' "$MODULE" "$ARGS" "$MODULE" "$ARGS" >"$WORK/pam.d/smtp"
 # A good setup keeps its database password from other users (a 0644 file would be reported).
 chmod 600 "$WORK/pam.d/smtp"
 run good 0 "$CLI" check --service smtp --pam-dir "$WORK/pam.d" --user alice@example.test
@@ -78,4 +74,4 @@ NEW=$(printf %s 'n3w-pass' | "$CLI" hash --scheme sha512crypt)
 check_true "hash writes a sha512crypt string" bash -c "[[ '$NEW' == '\$6\$'* ]]"
 check "openssl reproduces that hash" "$NEW" "$(openssl passwd -6 -salt "$(cut -d'$' -f3 <<<"$NEW")" 'n3w-pass')"
 
-check_summary
+harness_end

@@ -20,8 +20,6 @@ source "$REPO/tests/lib/harness.sh"
 source "$REPO/tests/lib/mariadb.sh"
 
 THEIRS=/lib/x86_64-linux-gnu/security/pam_mysql.so
-PMN_MODULE=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
-export PMN_MODULE
 
 PAM_SUCCESS=0 PAM_SERVICE_ERR=3 PAM_PERM_DENIED=6 PAM_AUTH_ERR=7 PAM_AUTHINFO_UNAVAIL=9
 PAM_USER_UNKNOWN=10 PAM_NEW_AUTHTOK_REQD=12 PAM_ACCT_EXPIRED=13 PAM_AUTHTOK_ERR=20
@@ -182,6 +180,11 @@ vecseed phpass-utf8 c5 x0014
 vecseed joomla15 c6 x0028
 vecseed joomla15-utf8 c6 x0029
 vecseed ssha c7 v0374
+# Issue 14: PostfixAdmin 3.x mysql_encrypt's empty-salt $6$$ (MariaDB ENCRYPT() with the salt it
+# passes, '$6$' followed by a whole $6$ salt) and yescrypt with p/t parameters (formats.tsv f0176,
+# libxcrypt crypt() of $y$jA.0./): crypt(3) strings both modules hand to, or read as, libxcrypt.
+seed sha512crypt-empty-salt c1 "ENCRYPT($(sq "$PW"), CONCAT('\$6\$', '\$6\$saltsaltsaltsalt'))" "$PW"
+vecseed yescrypt-params c1 f0176
 SSHA_FRESH=$(python3 -c 'import hashlib,base64,os,sys; s=os.urandom(8); print(base64.b64encode(hashlib.sha1(sys.argv[1].encode()+s).digest()+s).decode())' "$PW")
 seed ssha-python c7 "$(sq "$SSHA_FRESH")" "$PW"
 put u-hexupper@example.test "UPPER(MD5($(sq "$PW")))"

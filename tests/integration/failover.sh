@@ -24,7 +24,6 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$REPO/tests/lib/replication.sh"
 . "$REPO/tests/lib/galera.sh"
 
-PMN_MODULE=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
 PW='S3cret-alice'
 CLIENTS=8
 # A killed server refuses at once; no login should wait for a timeout (connect_timeout=2).

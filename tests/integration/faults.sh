@@ -24,8 +24,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$REPO/tests/lib/saslauthd.sh"
 . "$REPO/tests/lib/sasl_load.sh"
 
-PMN_MODULE=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
-HOST_BIN=$(dirname "$PMN_MODULE")/pmn_pam_host
+HOST_BIN=$HOST
 PW='S3cret-alice'
 CLIENTS=8
 CONNECT_TIMEOUT=2 QUERY_TIMEOUT=2

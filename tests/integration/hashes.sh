@@ -45,7 +45,8 @@ fail() { CHECK_FAILED=$((CHECK_FAILED + 1)); echo "FAIL - $*"; }
 modes() {
   case $1 in
     md5crypt|sha256crypt|sha256crypt-rounds|sha512crypt|sha512crypt-rounds|bcrypt-2a|bcrypt-2b|bcrypt-2y|\
-    yescrypt|gost-yescrypt|scrypt|descrypt|bsdicrypt|sunmd5|nt) echo "1 auto" ;;
+    yescrypt|gost-yescrypt|scrypt|descrypt|bsdicrypt|sunmd5|nt|\
+    sha512crypt-empty-salt|sha256crypt-empty-salt|yescrypt-params|gost-yescrypt-params) echo "1 auto" ;;
     mysql41) echo "2 2+323 auto" ;;
     mysql323) echo "2+323 auto+323" ;;           # without use_323_passwd a 16-hex value is not read
     md5-hex) echo "3 3:upper auto" ;;
@@ -95,6 +96,7 @@ cli_section() { # cli_section FILE EXPECT(match|nomatch)
 }
 cli_section "$VECTORS/vectors.tsv" match
 cli_section "$VECTORS/extra.tsv" match
+cli_section "$VECTORS/formats.tsv" match
 cli_section "$VECTORS/negatives.tsv" nomatch
 
 # ---------------------------------------------------------------------------------------------
@@ -109,10 +111,26 @@ mdb_sql "CREATE DATABASE vec;
          CREATE USER 'pmn'@'127.0.0.1' IDENTIFIED BY 'vecpass';
          GRANT SELECT ON vec.* TO 'pmn'@'127.0.0.1';"
 
+# Made now by this MariaDB: PostfixAdmin 3.x mysql_encrypt's ENCRYPT(pw, CONCAT('$6$', '$6$<salt>')),
+# whose salt crypt(3) reads as empty ("$6$$…"), and ENCRYPT with a $5$ and a DES salt.
+FRESH=$WORK/fresh.tsv
+printf 'id\tscheme\tpassword_b64\thash\n' >"$FRESH"
+i=0
+for pw in test123 "pässwörd 密码" "$(head -c 30 /dev/urandom | base64 -w0 | tr -d '/+=')"; do
+  for salt in "CONCAT('\$6\$', '\$6\$$(head -c 9 /dev/urandom | base64 -w0 | tr '+' '.')')" "'\$5\$\$'" "'ab'"; do
+    i=$((i + 1))
+    h=$(mdb_sql "SELECT ENCRYPT(CONVERT(X'$(printf '%s' "$pw" | od -An -v -tx1 | tr -d ' \n')' USING utf8mb4), $salt)")
+    case $salt in *6*) scheme=sha512crypt-empty-salt ;; *5*) scheme=sha256crypt-empty-salt ;; *) scheme=descrypt ;; esac
+    printf 'm%04d\t%s\t%s\t%s\n' "$i" "$scheme" "$(printf '%s' "$pw" | base64 -w0)" "$h" >>"$FRESH"
+  done
+done
+check "MariaDB ENCRYPT() wrote \$6\$\$ values" 3 "$(grep -c $'\t\\$6\\$\\$' "$FRESH")"
+cli_section "$FRESH" match
+
 # The table: user <id> (or <id>~<variant>) -> hash, sent as hex so that no byte needs quoting.
 hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 {
-  for file in "$VECTORS/vectors.tsv" "$VECTORS/extra.tsv"; do
+  for file in "$VECTORS/vectors.tsv" "$VECTORS/extra.tsv" "$VECTORS/formats.tsv" "$FRESH"; do
     while IFS=$'\037' read -r id scheme _ hash; do
       for entry in $(modes "$scheme"); do
         v=${entry#*:}; [ "$v" = "$entry" ] && v=; user=$id${v:+~$v}
@@ -171,13 +189,32 @@ module_section() { # module_section FILE
 start=$SECONDS
 module_section "$VECTORS/vectors.tsv"
 module_section "$VECTORS/extra.tsv"
+module_section "$VECTORS/formats.tsv"
+module_section "$FRESH"
 check_note "module section took $((SECONDS - start)) s"
+
+# {DIGEST-MD5} hashes the login name in (PostfixAdmin's dovecot:DIGEST-MD5): made now by doveadm
+# for each name; the module checks it with the PAM user name, the CLI with --user.
+if command -v doveadm >/dev/null; then
+  for u in dm1@example.test dm2 dm3@sub@example.test; do
+    h=$(doveadm pw -s DIGEST-MD5 -u "$u" -p "pw-$u")
+    mdb_sql "INSERT INTO vec.users VALUES ('$u', '$h')"
+    check "DIGEST-MD5 $u: right password" $PAM_SUCCESS "$(rc mauto "$u" "pw-$u")"
+    check "DIGEST-MD5 $u: wrong password" $PAM_AUTH_ERR "$(rc mauto "$u" "pw-x$u")"
+    printf '%s' "pw-$u" | "$CLI" verify --user "$u" -- "$h" >/dev/null
+    check "DIGEST-MD5 $u: cli verify --user" 0 $?
+    printf '%s' "pw-$u" | "$CLI" verify --user "x$u" -- "$h" >/dev/null
+    check "DIGEST-MD5 $u: cli verify --user with another name" 1 $?
+  done
+else
+  fail "doveadm is not installed (apt-get install -y dovecot-core)"
+fi
 
 # Every failure above was logged; none of the logged lines may carry a password or a hash.
 leaks=0
 while IFS=$'\037' read -r _ _ _ hash; do
   [ ${#hash} -ge 13 ] && grep -qF -- "$hash" "$WORK/syslog" && leaks=$((leaks + 1))
-done < <(rows "$VECTORS/vectors.tsv")
+done < <(cat <(rows "$VECTORS/vectors.tsv") <(rows "$VECTORS/formats.tsv"))
 check "no stored hash appears in the module's log lines" 0 "$leaks"
 check_true "the module logged the wrong passwords" grep -q 'wrong password for user' "$WORK/syslog"
 

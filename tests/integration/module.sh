@@ -10,27 +10,21 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/tests/lib/syslog.sh"
 syslog_private_namespace "$0" "$@"
 source "$REPO/tests/lib/check.sh"
+source "$REPO/tests/lib/harness.sh"
 source "$REPO/tests/lib/mariadb.sh"
 
-OUT=${PMN_OUT:-$REPO/out}
-MODULE=$OUT/pam_mysql_net.so
-HOST=$OUT/pmn_pam_host
-WORK=$(mktemp -d /tmp/pmn-module.XXXXXX)
 ETC_SERVICE=pmn-test-$$-$RANDOM
-
-cleanup() {
+module_stop() {
   mdb_stop
   syslog_stop
   rm -f "/etc/pam.d/$ETC_SERVICE"
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+harness_begin module module_stop
 
 mkdir -p "$WORK/pam.d"
 echo "auth required pam_deny.so" >"$WORK/pam.d/other"
 syslog_start "$WORK/syslog"
-mdb_start "$WORK/db" || exit 1
+mdb_start "$WORK/db" || harness_fatal "MariaDB did not start"
 mdb_seed_mailbox
 mdb_sql "GRANT SELECT ON postfix.* TO 'postfix'@'127.0.0.1'"
 mdb_add_user alice@example.test 'S3cret!'
@@ -252,7 +246,7 @@ check "thawed database answers again" $PAM_SUCCESS "$(rc fast alice@example.test
 MDB_PORT_WANTED=$MDB_PORT
 mdb_stop
 check "stopped database: PAM_AUTHINFO_UNAVAIL" $PAM_AUTHINFO_UNAVAIL "$(rc smtp alice@example.test 'S3cret!')"
-mdb_start "$WORK/db" || exit 1
+mdb_start "$WORK/db" || harness_fatal "MariaDB did not restart"
 check "restarted database answers again" $PAM_SUCCESS "$(rc smtp alice@example.test 'S3cret!')"
 
 echo "# no secret ever reached syslog"
@@ -261,4 +255,4 @@ for secret in 'S3cret!' 'Wr0ngPassw0rd' 'pässwörd ü' 'plain-text-pw' yourpass
   check_true "syslog holds no '${secret:0:3}…'" bash -c "! grep -qF -- \"\$1\" '$WORK/syslog'" _ "$secret"
 done
 
-check_summary
+harness_end

@@ -24,7 +24,6 @@ REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/lib/saslauthd.sh"
 . "$REPO/tests/lib/postfix.sh"
 
-PMN_MODULE=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
 USER_NAME=alice@example.test
 GOOD_PW='S3cret-alice'
 

@@ -23,7 +23,6 @@ REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/lib/mariadb.sh"
 . "$REPO/tests/lib/saslauthd.sh"
 
-PMN_MODULE=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
 PMN_EXPECT_FROZEN_ANSWER=${PMN_EXPECT_FROZEN_ANSWER:-1}
 FROZEN_LIMIT_MS=15000
 GOOD_PW='S3cret-alice'

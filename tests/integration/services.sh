@@ -31,8 +31,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tests/lib/mariadb.sh"
 
 THEIRS=/lib/x86_64-linux-gnu/security/pam_mysql.so
-PMN_MODULE=${PMN_MODULE:-$REPO/out/pam_mysql_net.so}
-HOST_BIN=$(dirname "$PMN_MODULE")/pmn_pam_host
+HOST_BIN=$HOST
 PARTS=${PMN_PARTS:-dovecot vsftpd sshd setuid}
 SIDES=${PMN_SIDES:-net c}
 LOAD=$HERE/services/login_load.py

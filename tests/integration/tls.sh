@@ -10,13 +10,11 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/tests/lib/syslog.sh"
 syslog_private_namespace "$0" "$@"
 source "$REPO/tests/lib/check.sh"
+source "$REPO/tests/lib/harness.sh"
 source "$REPO/tests/lib/mariadb.sh"
 
-OUT=${PMN_OUT:-$REPO/out}
-MODULE=$OUT/pam_mysql_net.so
-WORK=$(mktemp -d /tmp/pmn-tls.XXXXXX)
-trap 'mdb_stop; syslog_stop; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+tls_stop() { mdb_stop; syslog_stop; }
+harness_begin tls tls_stop
 
 # --- certificates ------------------------------------------------------------------------------
 C=$WORK/certs
@@ -41,7 +39,7 @@ mkdir -p "$WORK/pam.d"
 echo "auth required pam_deny.so" >"$WORK/pam.d/other"
 syslog_start "$WORK/syslog"
 MDB_EXTRA_ARGS=(--ssl-ca="$C/ca.pem" --ssl-cert="$C/server.pem" --ssl-key="$C/server.key")
-mdb_start "$WORK/db" || exit 1
+mdb_start "$WORK/db" || harness_fatal "MariaDB did not start"
 MDB_EXTRA_ARGS=()
 mdb_seed_mailbox
 mdb_add_user alice@example.test 'S3cret!'
@@ -58,7 +56,7 @@ TLSUSER="user=tlsuser passwd=tlspass"
 rc() {
   local name=$1; shift
   echo "auth required $MODULE $BASE $*" >"$WORK/pam.d/$name"
-  "$OUT/pmn_pam_host" "$WORK/pam.d" "$name" alice@example.test 'S3cret!' -1 auth 2>&1 |
+  "$HOST" "$WORK/pam.d" "$name" alice@example.test 'S3cret!' -1 auth 2>&1 |
     sed -n 's/.*rc=\([0-9-]*\).*/\1/p' | head -n 1
 }
 
@@ -89,4 +87,4 @@ check "user requiring a certificate, none given" 9 "$(rc nocert user=certuser pa
 check "ssl_cipher naming a TLS 1.3 suite" 0 "$(rc cipher "$TLSUSER" ssl_mode=required ssl_cipher=TLS_AES_256_GCM_SHA384)"
 check "bad ssl_mode is a configuration error" 3 "$(rc badmode "$TLSUSER" ssl_mode=sometimes)"
 
-check_summary
+harness_end

@@ -6,7 +6,7 @@
 #   pam_suite_begin NAME         WORK=/tmp/pmn-NAME.XXXXXX (0755), syslog capture, MariaDB with the
 #                                mailbox table and alice@example.test / S3cret!; clean-up on exit.
 #                                A setup failure is a failed check, the summary and exit 2.
-#   OUT MODULE HOST CLI          the build tree (PMN_OUT, default out/), the shim, pmn_pam_host, the CLI
+#   OUT MODULE HOST CLI          the build tree, the module, pmn_pam_host, the CLI (tests/lib/harness.sh)
 #   MDB_PORT MDB_SOCK SEED       the server, and the seed's pam.d arguments (+ nodelay)
 #   service NAME ARGS...         writes $WORK/pam.d/NAME (auth, account, password, session lines)
 #   rc SERVICE USER PASSWORD [op]  the PAM code (op: auth, acct, chauthtok, ...; see pmn_pam_host)
@@ -16,24 +16,15 @@
 #   PAM_*                        the PAM codes the suites check
 
 source "$REPO/tests/lib/check.sh"
+source "$REPO/tests/lib/harness.sh"
 source "$REPO/tests/lib/mariadb.sh"
-
-OUT=${PMN_OUT:-$REPO/out}
-MODULE=$OUT/pam_mysql_net.so
-HOST=$OUT/pmn_pam_host
-CLI=$OUT/pam-mysql-net
-EXIT_CMDS=()
-on_exit() { EXIT_CMDS+=("$*"); }
 
 PAM_SUCCESS=0 PAM_SERVICE_ERR=3 PAM_PERM_DENIED=6 PAM_AUTH_ERR=7 PAM_AUTHINFO_UNAVAIL=9
 PAM_USER_UNKNOWN=10 PAM_ACCT_EXPIRED=13 PAM_NEW_AUTHTOK_REQD=12
 
-pam_suite_cleanup() {
-  local c
-  for c in "${EXIT_CMDS[@]}"; do eval "$c" >/dev/null 2>&1; done
+pam_suite_stop() {
   mdb_stop
   syslog_stop
-  rm -rf "$WORK"
 }
 
 service() {
@@ -56,14 +47,11 @@ pam_suite_parts() {
 }
 
 pam_suite_begin() {
-  WORK=$(mktemp -d "/tmp/pmn-$1.XXXXXX")
-  chmod 755 "$WORK"
-  trap pam_suite_cleanup EXIT
-  trap 'exit 130' INT TERM
+  harness_begin "$1" pam_suite_stop
   mkdir -p "$WORK/pam.d"
   echo "auth required pam_deny.so" >"$WORK/pam.d/other"
   syslog_start "$WORK/syslog"
-  mdb_start "$WORK/db" || { check "setup: MariaDB starts" ok failed; check_summary; exit 2; }
+  mdb_start "$WORK/db" || harness_fatal "MariaDB did not start"
   mdb_seed_mailbox
   mdb_sql "GRANT SELECT ON postfix.* TO 'postfix'@'127.0.0.1'"
   mdb_add_user alice@example.test 'S3cret!'

@@ -3,8 +3,8 @@
 # Only installs packages; never starts the system's services. Source this file.
 #
 #   pkg_need COMMAND PACKAGE ...  -> collects PACKAGE when COMMAND is not found (file path or name)
-#   pkg_install_needed            -> apt-get installs what was collected (apt-get update once if
-#                                    the package lists are missing or stale)
+#   pkg_install_needed            -> installs what was collected through build/install-deps.sh
+# Needs REPO (the repository's root).
 
 PKG_NEEDED=()
 
@@ -17,13 +17,11 @@ pkg_need() {
   PKG_NEEDED+=("$@")
 }
 
+# The one installer is build/install-deps.sh: its debconf answers, no service started by an
+# install (policy-rc.d), no Recommends pulled in.
 pkg_install_needed() {
   [ ${#PKG_NEEDED[@]} -eq 0 ] && return 0
   echo "# installing ${PKG_NEEDED[*]}"
-  # postfix asks for its mailer type through debconf: the same answers as build/install-deps.sh.
-  echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
-  echo "postfix postfix/mailname string localhost" | debconf-set-selections
-  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${PKG_NEEDED[@]}")
-  "${apt[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && "${apt[@]}" >/dev/null; } || return 1
+  bash "$REPO/build/install-deps.sh" "${PKG_NEEDED[@]}" >/dev/null || return 1
   PKG_NEEDED=()
 }

@@ -1,6 +1,7 @@
 using PamMySqlNet.CommandLine;
 using System.Diagnostics;
 using MySqlConnector;
+using PamMySqlNet.Auth;
 using PamMySqlNet.Cli.PamConfig;
 using PamMySqlNet.Data;
 using PamMySqlNet.Hashing;
@@ -76,7 +77,7 @@ public static class CheckCommand
             problems += CheckOne(where, moduleArgs, new Lookup(a.Value("--user"), a.Value("--service"), a.Value("--rhost")), checkedHosts, io);
         // The DB password on a line of a file every local user can read (once per file).
         if (a.Value("--service") is string exposed
-            && sets.Select(s => PamMySqlNet.Auth.PasswordExposure.Check(s.Args, exposed, a.Value("--pam-dir") ?? "/etc/pam.d"))
+            && sets.Select(s => PasswordExposure.Check(s.Args, exposed, a.Value("--pam-dir") ?? "/etc/pam.d"))
                 .FirstOrDefault(w => w is not null) is { } warning)
         {
             problems++;
@@ -98,26 +99,23 @@ public static class CheckCommand
             io.Stdout.WriteLine($"  PROBLEM: {text}");
         }
         io.Stdout.WriteLine($"{where}:");
-        var parsed = OptionParser.Parse(args);
+        var line = ParsedLines.Load(args);
+        var parsed = line.Parsed;
         foreach (var unknown in parsed.UnknownOptions)
         {
             string name = unknown.Split('\'') is { Length: >= 2 } parts ? parts[1] : unknown;
             string? suggestion = Suggestions.For(name);
             Problem($"unknown {unknown}{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}");
         }
-        foreach (var e in parsed.Errors)
-            Problem(e);
-        if (parsed.Errors.Count > 0)
+        if (parsed.Errors.Count == 0)
+            foreach (var notice in parsed.Notices)
+                io.Stdout.WriteLine($"  notice: {notice}");
+        foreach (var problem in line.Problems)
+            Problem(problem);
+        if (!line.Usable)
             return problems;
-        foreach (var notice in parsed.Notices)
-            io.Stdout.WriteLine($"  notice: {notice}");
         var s = parsed.Settings;
-        var queries = QuerySet.Build(s, out var queryError);
-        if (s.Database is null) Problem("option 'db' is required");
-        if (s.DbUser is null) Problem("option 'user' is required");
-        if (queryError is not null) Problem(queryError);
-        if (problems > 0 || queries is null)
-            return problems;
+        var queries = line.Queries!;
         io.Stdout.WriteLine($"  options: ok (crypt={CryptModeNames.Name(s.Crypt)}, {s.Hosts.Count} server(s))");
         io.Stdout.WriteLine($"  stored values: {(s.DefaultScheme is { } ds ? $"without a prefix read as {{{ds}}}" : "without a prefix detected by shape")}" +
                             $"; weak schemes: {PamMySqlNet.Auth.WeakSchemes.Name(s.WeakSchemes)}");
@@ -165,9 +163,24 @@ public static class CheckCommand
                 Problem($"server {endpoint}: cannot connect: {why}");
             }
         }
+        if (queries.Throttle is not null)
+            problems += CheckThrottleTable(s, queries, io);
         if (lookup.User is { } user)
             problems += CheckUser(s, queries.ForRequest(lookup.Service, lookup.RHost), user, io);
         return problems;
+    }
+
+    /// <summary>throttle_table can be read (one SELECT by key; check writes nothing).</summary>
+    private static int CheckThrottleTable(ModuleSettings s, QuerySet queries, CliContext io)
+    {
+        var table = new MySqlUserStore(s, queries).ThrottleTable!;
+        if (table.Read(["address 192.0.2.0"], out string? error) is null)
+        {
+            io.Stdout.WriteLine($"  PROBLEM: throttle_table {s.Throttle.Table}: cannot be read: {error} (logins would be counted in memory only)");
+            return 1;
+        }
+        io.Stdout.WriteLine($"  throttle_table {s.Throttle.Table}: readable (writing is not tried; the module's database user needs INSERT, UPDATE, DELETE on it)");
+        return 0;
     }
 
     /// <summary>What the TLS connection that just succeeded proved about the server.</summary>

@@ -9,7 +9,7 @@ public static class VerifyCommand
 {
     public const string Help =
         """
-        usage: pam-mysql-net verify [--crypt MODE] [--use-323-passwd] [--strip-newline] HASH
+        usage: pam-mysql-net verify [--crypt MODE] [--use-323-passwd] [--strip-newline] [--user NAME] HASH
 
         Checks the password read from stdin against HASH (a stored column value) exactly as
         pam_mysql_net.so would with the same crypt= and use_323_passwd= options.
@@ -25,6 +25,8 @@ public static class VerifyCommand
                              the scheme from HASH)
           --use-323-passwd   read 16-hex-digit values as MySQL 3.23 OLD_PASSWORD() (crypt=2, auto)
           --strip-newline    remove one trailing newline from the password
+          --user NAME        the login name, which a Dovecot {DIGEST-MD5} value hashes in (the
+                             module uses the PAM user name); without it such a value is unusable
           -h, --help         this text
 
         prints "match" or "no match"; exit status:
@@ -36,7 +38,7 @@ public static class VerifyCommand
 
     public static int Run(IReadOnlyList<string> args, CliContext io)
     {
-        if (!ArgReader.TryParse(args, ["--crypt"], ["--use-323-passwd", "--strip-newline"], out var a, out string error))
+        if (!ArgReader.TryParse(args, ["--crypt", "--user"], ["--use-323-passwd", "--strip-newline"], out var a, out string error))
             return io.Fail("verify", error + " (see pam-mysql-net verify --help)");
         if (a.Help)
         {
@@ -51,7 +53,7 @@ public static class VerifyCommand
         if (a.Value("--crypt") is string m && !CryptModeNames.TryParse(m, out mode))
             return io.Fail("verify", $"unknown crypt mode '{m}' (0-9, plain, crypt, mysql, md5, sha1, drupal7, joomla15, ssha, sha512, sha256, auto)");
         string stored = a.Positionals[0];
-        var options = new VerifyOptions { Use323Passwd = a.Flag("--use-323-passwd") };
+        var options = new VerifyOptions { Use323Passwd = a.Flag("--use-323-passwd"), UserName = a.Value("--user") };
 
         byte[]? password = io.ReadPassword("Password: ");
         if (password is null)

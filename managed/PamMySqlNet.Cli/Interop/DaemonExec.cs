@@ -25,6 +25,6 @@ internal static partial class DaemonExec
         return $"cannot run {path}: {Marshal.GetLastPInvokeError() switch { 2 => "not installed", 13 => "permission denied", int e => $"errno {e}" }}";
     }
 
-    [LibraryImport("libc.so.6", EntryPoint = "execv", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(PamMySqlNet.Interop.NativeLibraries.LibC, EntryPoint = "execv", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int ExecV(string path, string?[] argv);
 }

@@ -8,6 +8,6 @@ internal static partial class LibCMalloc
     /// <summary>M_ARENA_MAX from malloc.h.</summary>
     public const int ArenaMax = -8;
 
-    [LibraryImport("libc.so.6", EntryPoint = "mallopt")]
+    [LibraryImport(PamMySqlNet.Interop.NativeLibraries.LibC, EntryPoint = "mallopt")]
     public static partial int MallOpt(int param, int value);
 }

@@ -5,7 +5,7 @@ namespace PamMySqlNet.Cli.Interop;
 /// <summary>The PAM application side of libpam (pam_appl.h), for <c>pam-mysql-net test</c>.</summary>
 internal static unsafe partial class LibPam
 {
-    private const string Library = "libpam.so.0";
+    private const string Library = PamMySqlNet.Interop.NativeLibraries.LibPam;
     public const int PromptEchoOff = 1, PromptEchoOn = 2, ErrorMsg = 3, TextInfo = 4;
 
     [StructLayout(LayoutKind.Sequential)]

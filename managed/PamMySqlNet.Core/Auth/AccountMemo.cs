@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using PamMySqlNet.Data;
 using PamMySqlNet.Hashing;
+using PamMySqlNet.Pam;
 
 namespace PamMySqlNet.Auth;
 

@@ -23,8 +23,8 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
     /// <param name="throttle">The counters; the process's own (<see cref="Throttle.Shared"/>) unless a test passes its own.</param>
     public PamCode Authenticate(IPamConversation conversation, Throttle? throttle = null)
     {
-        var gate = ThrottleGate.For(settings.Throttle, request, throttle);
-        if (gate is not null && !gate.Admit(log))
+        _gate = ThrottleGate.For(settings.Throttle, request, throttle, store.ThrottleTable);
+        if (_gate is not null && !_gate.Admit(log))
         {
             // At once: no prompt, no query, no hash, no sqllog row, no fail delay.
             if (settings.Verbose)
@@ -32,10 +32,14 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             return PamCode.AuthErr;
         }
         PamCode result = AuthenticateChecked(conversation);
-        if (_checked)
-            gate?.Record(result, log);
+        if (_checked && !_refusedShared)
+            _gate?.Record(result, log);
         return result;
     }
+
+    private ThrottleGate? _gate;
+    /// <summary>Refused after the lookup: throttle_table says other servers throttle it.</summary>
+    private bool _refusedShared;
 
     private PamCode AuthenticateChecked(IPamConversation conversation)
     {
@@ -50,7 +54,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             {
                 PamCode first = CheckAndWipe(earlier, conversation);
                 // pam_mysql's try_first_pass: when an earlier module's password fails, ask once more.
-                if (settings.UseFirstPass || first is not (PamCode.AuthErr or PamCode.UserUnknown))
+                if (settings.UseFirstPass || _refusedShared || first is not (PamCode.AuthErr or PamCode.UserUnknown))
                     return Audited(first);
             }
             else if (settings.UseFirstPass)
@@ -87,7 +91,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
 
     private PamCode Audited(PamCode result)
     {
-        if (result is PamCode.Success or PamCode.AuthErr or PamCode.UserUnknown)
+        if (!_refusedShared && result is PamCode.Success or PamCode.AuthErr or PamCode.UserUnknown)
             _audit.Write(result == PamCode.Success ? SqlAudit.AuthSuccess : SqlAudit.AuthFailure);
         return result;
     }
@@ -157,6 +161,14 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         // A process that has verified no row of this table yet (every one-shot host and fork helper)
         // reads one other row's scheme and cost in the same query, known user or not.
         var found = store.Lookup(request.User, withSample: !DummyHashes.Knows(settings));
+        if (found.Status is LookupStatus.Found or LookupStatus.NotFound && _gate is not null && !_gate.AdmitShared(log))
+        {
+            // No hash, known user or not: the servers sharing throttle_table throttle it.
+            _refusedShared = true;
+            if (settings.Verbose)
+                log.Write(LogLevel.Info, $"authentication refused without a check: throttled through throttle_table ({Who})");
+            return (PamCode.AuthErr, null);
+        }
         if (found.Status == LookupStatus.NotFound)
             DummyHashes.VerifyAgainstDummy(settings, password, found.Sample is { } sample ? DefaultScheme.Apply(settings, sample) : null);
         if (found.Status != LookupStatus.Found)
@@ -170,7 +182,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             return NoStoredPassword(password);
 
         string stored = DefaultScheme.Apply(settings, found.StoredPassword);
-        var result = PasswordVerifier.Verify(settings.Crypt, password, stored, VerifyOptionsFor(settings));
+        var result = PasswordVerifier.Verify(settings.Crypt, password, stored, VerifyOptionsFor(settings, request.User));
         if (result is VerifyResult.Match or VerifyResult.NoMatch)
             DummyHashes.Observe(settings, stored);
         switch (result)
@@ -204,7 +216,9 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         }
     }
 
-    internal static VerifyOptions VerifyOptionsFor(ModuleSettings s) => new() { Use323Passwd = s.Use323Passwd };
+    /// <summary>The options a stored value is read with; <paramref name="user"/> is the login name
+    /// (Dovecot's DIGEST-MD5 hashes it in).</summary>
+    internal static VerifyOptions VerifyOptionsFor(ModuleSettings s, string user) => new() { Use323Passwd = s.Use323Passwd, UserName = user };
 
     /// <summary>nullok is set and the application does not pass PAM_DISALLOW_NULL_AUTHTOK.</summary>
     private bool EmptyPasswordAllowed => settings.NullOk && (request.Flags & PamFlags.DisallowNullAuthTok) == 0;

@@ -48,27 +48,17 @@ public static class ModuleEntry
         // line at every login, as a config file is read at every call.
         foreach (var notice in parsed.Notices)
             OncePerProcess.Write(log, LogLevel.Notice, notice);
-        if (parsed.Errors.Count > 0)
+        if (!line.Usable)
         {
-            foreach (var error in parsed.Errors)
-                log.Write(LogLevel.Err, $"configuration error: {error}");
+            foreach (var problem in line.Problems)
+                log.Write(LogLevel.Err, $"configuration error: {problem}");
             return PamCode.ServiceErr;
         }
         var settings = parsed.Settings;
-
-        string? configError = settings.Database is null ? "option 'db' is required"
-            : settings.DbUser is null ? "option 'user' is required"
-            : null;
-        var queries = line.Queries;
-        configError ??= line.QueryError;
-        if (configError is not null)
-        {
-            log.Write(LogLevel.Err, $"configuration error: {configError}");
-            return PamCode.ServiceErr;
-        }
+        var queries = line.Queries!;
 
         PasswordExposure.WarnOnce(request.Args, request.Service, log);
-        var store = storeFactory(settings, queries!.ForRequest(request.Service, request.RHost), log);
+        var store = storeFactory(settings, queries.ForRequest(request.Service, request.RHost), log);
         return request.Operation switch
         {
             PamOperation.Authenticate => new AuthFlow(settings, store, log, request).Authenticate(conversation),

@@ -13,8 +13,13 @@ namespace PamMySqlNet.Auth;
 /// </summary>
 public static class ParsedLines
 {
-    /// <summary>One line's parse: settings or errors, and the queries when the settings are usable.</summary>
-    public sealed record Line(OptionParseResult Parsed, QuerySet? Queries, string? QueryError);
+    /// <summary>One line's parse: the settings, the queries when the settings are usable, and every
+    /// problem that makes the line unusable (the parser's errors; else missing required options
+    /// and the query builder's refusal).</summary>
+    public sealed record Line(OptionParseResult Parsed, QuerySet? Queries, IReadOnlyList<string> Problems)
+    {
+        public bool Usable => Problems.Count == 0 && Queries is not null;
+    }
 
     /// <summary>More distinct lines than this in one process: start over (no unbounded growth).</summary>
     private const int MaxRemembered = 64;
@@ -30,7 +35,7 @@ public static class ParsedLines
         string key = string.Join('\0', args);
         if (configSource is null && Remembered.TryGetValue(key, out var known))
             return known;
-        var line = Parse(args, configSource);
+        var line = Load(args, configSource);
         if (configSource is null && line.Parsed.Settings.ConfigFile is null)
         {
             if (Remembered.Count >= MaxRemembered)
@@ -40,12 +45,17 @@ public static class ParsedLines
         return line;
     }
 
-    private static Line Parse(IReadOnlyList<string> args, IConfigSource? configSource)
+    /// <summary>Parses and checks a line without remembering it: the one loader behind the module
+    /// (through <see cref="Get"/>) and <c>pam-mysql-net check</c>.</summary>
+    public static Line Load(IReadOnlyList<string> args, IConfigSource? configSource = null)
     {
         var parsed = OptionParser.Parse(args, configSource);
         if (parsed.Errors.Count > 0)
-            return new Line(parsed, null, null);
+            return new Line(parsed, null, parsed.Errors);
         var queries = QuerySet.Build(parsed.Settings, out var queryError);
-        return new Line(parsed, queries, queryError);
+        var problems = OptionTable.Missing(parsed.Settings).ToList();
+        if (queryError is not null || (queries is null && problems.Count == 0))
+            problems.Add(queryError ?? "the queries could not be built");
+        return new Line(parsed, queries, problems);
     }
 }

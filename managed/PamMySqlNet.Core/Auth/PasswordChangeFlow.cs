@@ -25,19 +25,14 @@ public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store
     /// password change is interactive, not a worker of a pool that attackers keep busy.</summary>
     public const int WrongCurrentPasswordDelayMicroseconds = 2_000_000;
 
-    public const int PrelimCheck = 0x4000;
-    public const int UpdateAuthTok = 0x2000;
-    public const int ChangeExpiredAuthTok = 0x0020;
-
     private readonly SqlAudit _audit = new(settings, store, log, request);
     private string Who => StoreFailures.Who(request);
-    private bool CallerIsRoot => request.CallerUid == 0 && ((int)request.Flags & ChangeExpiredAuthTok) == 0;
+    private bool CallerIsRoot => request.CallerUid == 0 && !request.Flags.HasFlag(PamFlags.ChangeExpiredAuthTok);
 
     public PamCode Run()
     {
-        int flags = (int)request.Flags;
-        bool prelim = (flags & PrelimCheck) != 0;
-        if (!prelim && (flags & UpdateAuthTok) == 0)
+        bool prelim = request.Flags.HasFlag(PamFlags.PrelimCheck);
+        if (!prelim && !request.Flags.HasFlag(PamFlags.UpdateAuthTok))
         {
             log.Write(LogLevel.Err, "password change: called without PRELIM_CHECK or UPDATE_AUTHTOK");
             return PamCode.ServiceErr;
@@ -86,7 +81,7 @@ public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store
         {
             var result = string.IsNullOrEmpty(stored)
                 ? VerifyResult.NoMatch
-                : PasswordVerifier.Verify(settings.Crypt, current, DefaultScheme.Apply(settings, stored), AuthFlow.VerifyOptionsFor(settings));
+                : PasswordVerifier.Verify(settings.Crypt, current, DefaultScheme.Apply(settings, stored), AuthFlow.VerifyOptionsFor(settings, request.User));
             if (result == VerifyResult.Match)
                 return PamCode.Success;
             log.Write(LogLevel.Notice, $"password change refused: wrong current password for {Who}");

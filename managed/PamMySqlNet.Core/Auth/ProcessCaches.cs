@@ -20,5 +20,6 @@ public static class ProcessCaches
         Loopback.Shared.Forget();
         DummyHashes.Reset();
         OncePerProcess.Forget();
+        ThrottleTableHealth.Forget();
     }
 }

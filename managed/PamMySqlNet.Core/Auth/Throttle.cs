@@ -35,6 +35,8 @@ public sealed class Throttle(Func<long> clock, int capacity = Throttle.DefaultCa
         public long LastFailure;
         public long WindowMs;
         public int Refused;
+        /// <summary>Failures counted since the key was first seen (or, adopted, as throttle_table said).</summary>
+        public int Counted;
     }
 
     private readonly object _lock = new();
@@ -108,6 +110,56 @@ public sealed class Throttle(Func<long> clock, int capacity = Throttle.DefaultCa
         }
     }
 
+    /// <summary>Another server counted this key throttled (throttle_table, <see cref="SharedCounters"/>):
+    /// it is refused here too for <paramref name="refusedForMs"/>, then in memory as if this process
+    /// had counted it; this request is one of the refused.</summary>
+    public void Adopt(ThrottlePolicy policy, string key, int step, int failures, long refusedForMs, long lastFailureAgoMs,
+        string table, IModuleLog log)
+    {
+        long now = clock();
+        lock (_lock)
+        {
+            Sweep(now, log);
+            var e = GetOrAdd(key, log);
+            e.WindowMs = policy.WindowSeconds * 1000L;
+            e.LastFailure = Math.Max(e.LastFailure, now - lastFailureAgoMs);
+            if (e.Step == 0)
+            {
+                e.Refused = 0;
+                log.Write(LogLevel.Warning,
+                    $"throttling {Label(key)}: {failures} failed login(s) counted in throttle_table {Label(table)} by the servers that share it; " +
+                    $"refused without a check for {refusedForMs / 1000.0:0.#} s, then one check per back-off");
+            }
+            e.Step = Math.Max(e.Step, step);
+            e.Counted = Math.Max(e.Counted, failures);
+            e.BlockedUntil = Math.Max(e.BlockedUntil, now + refusedForMs);
+            e.Refused++;
+        }
+    }
+
+    /// <summary>The keys throttled now, most recently seen first, at most <paramref name="max"/>;
+    /// a key whose release is due but not yet noticed is not among them. Read-only.</summary>
+    public ThrottleSnapshot Snapshot(int max)
+    {
+        long now = clock();
+        var list = new List<ThrottledKey>(Math.Min(max, 64));
+        int throttled = 0;
+        lock (_lock)
+        {
+            for (var node = _byUse.Last; node is not null; node = node.Previous)
+            {
+                var e = node.Value;
+                if (e.Step == 0 || Expired(e, now))
+                    continue;
+                throttled++;
+                if (list.Count < max)
+                    list.Add(new ThrottledKey(e.Key, e.Counted, e.Step, Math.Max(0, e.BlockedUntil - now),
+                        Math.Max(e.BlockedUntil, e.LastFailure + e.WindowMs) - now, e.Refused));
+            }
+            return new ThrottleSnapshot(_entries.Count, throttled, list);
+        }
+    }
+
     /// <summary>Forgets every key (tests).</summary>
     public void Clear()
     {
@@ -124,6 +176,7 @@ public sealed class Throttle(Func<long> clock, int capacity = Throttle.DefaultCa
         e.WindowMs = policy.WindowSeconds * 1000L;
         Prune(e, now);
         e.Failures.Enqueue(now);
+        e.Counted = Math.Min(e.Counted + 1, int.MaxValue - 1);
         while (e.Failures.Count > attempts)
             e.Failures.Dequeue();
         e.LastFailure = now;

@@ -20,6 +20,8 @@ public sealed record ThrottlePolicy
     public int MaxBackoffSeconds { get; init; } = 60;
     /// <summary>Addresses that are never counted nor throttled.</summary>
     public IReadOnlyList<NetworkRange> Trusted { get; init; } = DefaultTrusted;
+    /// <summary>throttle_table: the table the counters are shared in by several servers; null = none.</summary>
+    public string? Table { get; init; }
 
     public const string DefaultTrustedText = "127.0.0.0/8,::1";
     public static readonly IReadOnlyList<NetworkRange> DefaultTrusted = NetworkRange.ParseList(DefaultTrustedText);
@@ -42,5 +44,6 @@ public sealed record ThrottlePolicy
         : $"on: an address after {AddressAttempts} failed logins within {WindowSeconds} s"
           + (UserAttempts > 0 ? $", a user name after {UserAttempts}" : ", user names not counted")
           + $"; back-off 2 s doubling to {MaxBackoffSeconds} s; trusted: "
-          + (Trusted.Count == 0 ? "none" : string.Join(",", Trusted));
+          + (Trusted.Count == 0 ? "none" : string.Join(",", Trusted))
+          + (Table is null ? "; counted in this process only (no throttle_table)" : $"; shared through the table {Table}");
 }

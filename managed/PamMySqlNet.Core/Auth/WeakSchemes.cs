@@ -17,7 +17,7 @@ public enum WeakSchemePolicy
 /// <summary>
 /// Which stored values use a weak scheme: cleartext, unsalted or single-round digests (hex digests,
 /// MySQL PASSWORD(), {SHA*}, {SSHA*}, {SMD5}, {PLAIN-MD5}, {PLAIN-MD4}, {LDAP-MD5}, Joomla 1.5),
-/// challenge-response secrets ({CRAM-MD5}/{HMAC-MD5}) and the MD5 and DES crypt family (md5crypt
+/// challenge-response secrets ({CRAM-MD5}/{HMAC-MD5}, {DIGEST-MD5}) and the MD5 and DES crypt family (md5crypt
 /// <c>$1$</c>, <c>$apr1$</c>, SunMD5, NT <c>$3$</c>, traditional and BSDi DES). Unlike Dovecot 2.4, which
 /// exempts cleartext from its weak list, {PLAIN} and crypt=plain count as weak here.
 /// Not weak: sha-crypt, bcrypt, yescrypt, scrypt, argon2, PBKDF2, SCRAM, phpass/Drupal.
@@ -26,7 +26,7 @@ public static class WeakSchemes
 {
     private static readonly HashSet<string> WeakPrefixes = new(StringComparer.OrdinalIgnoreCase)
     {
-        "PLAIN", "CLEAR", "CLEARTEXT", "CRAM-MD5", "HMAC-MD5", "PLAIN-MD5", "MD5RAW", "LDAP-MD5", "SMD5", "PLAIN-MD4",
+        "PLAIN", "CLEAR", "CLEARTEXT", "CRAM-MD5", "HMAC-MD5", "DIGEST-MD5", "PLAIN-MD5", "MD5RAW", "LDAP-MD5", "SMD5", "PLAIN-MD4",
         "SHA", "SHA1", "SSHA", "SHA256", "SSHA256", "SHA512", "SSHA512", "DES-CRYPT", "MD5-CRYPT", "MD5",
     };
 

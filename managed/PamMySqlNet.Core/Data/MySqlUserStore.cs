@@ -18,6 +18,11 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
 {
     private readonly ServerCertificateCheck? _trust = TlsTrust.For(settings);
 
+    private MySqlThrottleTable? _throttleTable;
+
+    /// <summary>throttle_table on the same servers and connections, when configured.</summary>
+    public IThrottleTable? ThrottleTable => queries.Throttle is { } t ? _throttleTable ??= new MySqlThrottleTable(this, t) : null;
+
     public UserLookup Lookup(string userName) => Lookup(userName, withSample: false);
 
     /// <remarks>With a sample (<see cref="QuerySet.LookupWithSample"/>), the last column marks the rows:
@@ -112,7 +117,7 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
     /// then on the next servers. A write that lost its connection is not repeated (it may have
     /// committed): it reports Unavailable.
     /// </summary>
-    private T WithConnection<T>(Func<MySqlConnection, DbEndpoint, T> work, Func<WriteStatus, string, T> failure,
+    internal T WithConnection<T>(Func<MySqlConnection, DbEndpoint, T> work, Func<WriteStatus, string, T> failure,
         bool idempotent = false)
     {
         // A server killed mid-query must not SIGPIPE the host (see SigPipeGuard).

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using PamMySqlNet.Interop;
 
 namespace PamMySqlNet.Data;
 
@@ -33,7 +33,7 @@ public static partial class SigPipeGuard
             var scope = default(Scope);
             ulong* set = stackalloc ulong[SigSetWords];
             PipeOnly(set);
-            if (PThreadSigMask(SIG_BLOCK, set, scope._old) != 0)
+            if (LibC.PThreadSigMask(SIG_BLOCK, set, scope._old) != 0)
                 return default;
             // Already blocked by the host: leave its mask and pending signals alone.
             scope._restore = !Has(scope._old);
@@ -48,12 +48,12 @@ public static partial class SigPipeGuard
             ulong* set = stackalloc ulong[SigSetWords];
             ulong* pending = stackalloc ulong[SigSetWords];
             PipeOnly(set);
-            var zero = new TimeSpec();
+            var zero = new LibC.TimeSpec();
             // Consume the SIGPIPE a write to a dead server left pending (at most one is queued).
-            if (SigPending(pending) == 0 && Has(pending))
-                SigTimedWait(set, null, &zero);
+            if (LibC.SigPending(pending) == 0 && Has(pending))
+                LibC.SigTimedWait(set, null, &zero);
             fixed (ulong* old = _old)
-                PThreadSigMask(SIG_SETMASK, old, null);
+                LibC.PThreadSigMask(SIG_SETMASK, old, null);
         }
     }
 
@@ -65,20 +65,4 @@ public static partial class SigPipeGuard
     }
 
     private static unsafe bool Has(ulong* set) => (set[(SIGPIPE - 1) / 64] & (1UL << ((SIGPIPE - 1) % 64))) != 0;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public nint Seconds;
-        public nint Nanoseconds;
-    }
-
-    [LibraryImport("libc.so.6", EntryPoint = "pthread_sigmask")]
-    private static unsafe partial int PThreadSigMask(int how, ulong* set, ulong* oldSet);
-
-    [LibraryImport("libc.so.6", EntryPoint = "sigpending")]
-    private static unsafe partial int SigPending(ulong* set);
-
-    [LibraryImport("libc.so.6", EntryPoint = "sigtimedwait")]
-    private static unsafe partial int SigTimedWait(ulong* set, void* info, TimeSpec* timeout);
 }

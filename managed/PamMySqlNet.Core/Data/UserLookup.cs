@@ -60,4 +60,7 @@ public interface IUserStore
     WriteResult UpdatePassword(string userName, string newStoredPassword);
 
     WriteResult WriteLog(LogRow row);
+
+    /// <summary>throttle_table, when configured and the store can hold it; null: counters in memory only.</summary>
+    IThrottleTable? ThrottleTable => null;
 }

@@ -46,14 +46,23 @@ public sealed record HashCost(CostFamily Family, string Parameters)
         string s = stored;
         if (s[0] == '{')
         {
-            int close = s.IndexOf('}');
-            if (close < 2)
+            if (!DovecotSchemes.TrySplit(s, out string name, out DigestEncoding? encoding, out s))
                 return null;
-            string name = s[1..close].ToUpperInvariant();
-            s = s[(close + 1)..];
+            // An encoding suffix on a text scheme wraps the value (DovecotSchemes.Verify decodes it
+            // the same way); {MD5.B64} may wrap an md5crypt string.
+            if (encoding is DigestEncoding e && (DovecotSchemes.IsTextScheme(name) || name == "MD5"))
+            {
+                if (!DovecotSchemes.TryDecodeText(s, e, out string text))
+                    return name == "MD5" ? Cheap : null;
+                s = text;
+            }
+            else if (encoding is not null)
+                return Cheap;
             switch (name)
             {
-                case "CRYPT" or "MD5-CRYPT" or "SHA256-CRYPT" or "SHA512-CRYPT" or "BLF-CRYPT" or "ARGON2I" or "ARGON2ID" or "DES-CRYPT":
+                case "CRYPT" or "MD5-CRYPT" or "SHA256-CRYPT" or "SHA512-CRYPT" or "BLF-CRYPT" or "ARGON2" or "ARGON2I" or "ARGON2ID" or "DES-CRYPT":
+                    break;
+                case "MD5" when s.StartsWith("$1$", StringComparison.Ordinal):
                     break;
                 case "PBKDF2":
                     return Pbkdf2(s, out overCap);
@@ -167,23 +176,14 @@ public sealed record HashCost(CostFamily Family, string Parameters)
         return overCap is null ? new HashCost(CostFamily.Argon2, $"{f[1]},{version},m={m},t={t},p={p}") : null;
     }
 
-    /// <summary>yescrypt / gost-yescrypt: only the three-character <c>jNr</c> form; memory 128·r·N.</summary>
+    /// <summary>yescrypt / gost-yescrypt: the whole parameter field (<c>j9T</c>, <c>jA.0./</c>, ...), see <see cref="YescryptSetting"/>.</summary>
     private static HashCost? YescryptParams(string s, out string? overCap)
     {
         overCap = null;
-        int start = s[1] == 'g' ? 4 : 3;
-        if (s.Length < start + 4 || s[start] != 'j' || s[start + 3] != '$')
+        if (!YescryptSetting.TryParse(s.AsSpan(s[1] == 'g' ? 4 : 3), out var setting))
             return null;
-        int n = Codec.CryptIndex(s[start + 1]), r = Codec.CryptIndex(s[start + 2]);
-        if (n < 0 || r < 0)
-            return null;
-        long bytes = 128L * (r + 1) << (n + 1);
-        if (n > 30 || bytes > LibXCryptSchemes.MaxYescryptBytes)
-        {
-            overCap = $"yescrypt memory {(n > 30 ? "(huge)" : (bytes >> 20) + " MiB")} is over the cap of {LibXCryptSchemes.MaxYescryptBytes >> 20} MiB";
-            return null;
-        }
-        return new HashCost(CostFamily.Yescrypt, s.Substring(start, 3));
+        overCap = setting.Check();
+        return overCap is null ? new HashCost(CostFamily.Yescrypt, setting.Field) : null;
     }
 
     /// <summary>scrypt <c>$7$</c>: N = 2^n, r, p = 1; memory 128·r·N.</summary>

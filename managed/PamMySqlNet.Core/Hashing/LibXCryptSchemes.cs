@@ -7,8 +7,9 @@ namespace PamMySqlNet.Hashing;
 /// </summary>
 /// <remarks>
 /// Caps (one verify stays near a second of CPU and 64 MiB, see <see cref="SchemeRegistry"/>):
-/// yescrypt / gost-yescrypt: flavour <c>j</c>, no extra parameters, memory 128·r·N at most
-/// 64 MiB (<c>$y$jBT$</c>, mkpasswd cost 7; the default <c>j9T</c> is 16 MiB); scrypt <c>$7$</c>:
+/// yescrypt / gost-yescrypt: flavour <c>j</c>, memory 128·r·N at most 64 MiB (<c>$y$jBT$</c>,
+/// mkpasswd cost 7; the default <c>j9T</c> is 16 MiB), optional p and t within the caps of
+/// <see cref="YescryptSetting"/> (p ≤ 16, t ≤ 16, 128·r·N·max(1, t) ≤ 256 MiB); scrypt <c>$7$</c>:
 /// 128·r·N ≤ 64 MiB, r ≤ 32, p = 1; sunmd5: rounds ≤ 500,000; <c>$sha1$</c>: rounds ≤ 500,000;
 /// BSDi <c>_</c>: count ≤ 1,000,000; DES: exactly 13 crypt-base64 characters; NT <c>$3$$</c> + 32 hex.
 /// </remarks>
@@ -18,7 +19,7 @@ public static class LibXCryptSchemes
     public const int MaxSha1CryptRounds = 500_000;
     public const int MaxBsdiCount = 1_000_000;
     /// <summary>yescrypt and scrypt: at most 64 MiB (128·r·N bytes).</summary>
-    public const long MaxYescryptBytes = 64L << 20;
+    public const long MaxYescryptBytes = YescryptSetting.MaxMemoryBytes;
 
     public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored) =>
         IsAcceptable(stored) ? LibXCrypt.Verify(password, stored) : VerifyResult.Malformed;
@@ -66,15 +67,8 @@ public static class LibXCryptSchemes
         return s.Length == 13 && Codec.IsCryptBase64(s);
     }
 
-    private static bool YescryptParams(ReadOnlySpan<char> rest)
-    {
-        int end = rest.IndexOf('$');
-        if (end != 3)
-            return false;
-        int n = Codec.CryptIndex(rest[1]), r = Codec.CryptIndex(rest[2]);
-        // N = 2^(n+1), r = r+1 (libxcrypt's yescrypt parameter encoding).
-        return rest[0] == 'j' && n >= 0 && n <= 30 && r >= 0 && (128L * (r + 1) << (n + 1)) <= MaxYescryptBytes;
-    }
+    private static bool YescryptParams(ReadOnlySpan<char> rest) =>
+        YescryptSetting.TryParse(rest, out var setting) && setting.Check() is null;
 
     private static long Decode24(ReadOnlySpan<char> c)
     {

@@ -119,7 +119,7 @@ public static class SchemeRegistry
         if (stored.Length == 0)
             return VerifyResult.Malformed;
         if (stored[0] == '{')
-            return DovecotSchemes.Verify(password, stored);
+            return DovecotSchemes.Verify(password, stored, options.UserName);
         if (stored[0] == '$' || stored[0] == '_' || stored.StartsWith("U$", StringComparison.Ordinal))
             return ForCryptString(stored, cryptOnly: false).Verify(password, stored);
         if (stored.Length == 41 && stored[0] == '*' && Codec.IsHex(stored.AsSpan(1)))

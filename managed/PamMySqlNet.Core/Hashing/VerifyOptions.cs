@@ -23,4 +23,10 @@ public sealed record VerifyOptions
     /// not allowed here (treated as null).
     /// </summary>
     public CryptMode? AutoBareDefault { get; init; } = CryptMode.Crypt;
+
+    /// <summary>
+    /// The login name (PAM_USER), for the one scheme that hashes it in: Dovecot's
+    /// <c>{DIGEST-MD5}</c> (see <see cref="DovecotDigestMd5"/>). Null: such values are Unsupported.
+    /// </summary>
+    public string? UserName { get; init; }
 }

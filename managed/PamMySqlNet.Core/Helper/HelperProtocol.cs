@@ -16,6 +16,8 @@ namespace PamMySqlNet.Helper;
 ///   'M' keep the account memo with the PAM handle (bytes, no reply); 'H' heartbeat (empty, no reply: the daemon
 ///   is still working); 'V' the request's ABI version is not ours (our version; nothing follows);
 ///   'R' result (PAM code).</item>
+/// <item>The daemon's socket also takes, from root, one 'I' frame instead of 'Q': `pam-mysql-net
+///   daemon --status` (<see cref="StatusFrames"/>), answered with one 'I' frame.</item>
 /// </list>
 /// </summary>
 public static class HelperProtocol

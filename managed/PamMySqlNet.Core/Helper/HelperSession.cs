@@ -109,7 +109,7 @@ public sealed class HelperSession(Stream input, Stream output) : IModuleLog, IPa
         }
     }
 
-    private static (int Version, ModuleRequest? Request) ParseRequest(byte[] payload, out byte[]? memo)
+    internal static (int Version, ModuleRequest? Request) ParseRequest(byte[] payload, out byte[]? memo)
     {
         memo = null;
         var r = new PayloadReader(payload);

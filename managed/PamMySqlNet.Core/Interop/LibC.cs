@@ -2,10 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace PamMySqlNet.Interop;
 
-/// <summary>The few libc calls .NET does not expose: open without following links, fstat's owner, umask.</summary>
+/// <summary>The few libc calls .NET does not expose: open without following links, fstat's owner,
+/// umask, the calling thread's signal mask (<c>LibC.Signals.cs</c>), dlopen (<c>LibC.Dl.cs</c>).</summary>
 internal static partial class LibC
 {
-    private const string Library = "libc.so.6";
+    private const string Library = NativeLibraries.LibC;
 
     public const int O_RDONLY = 0;
     public const int O_NOFOLLOW = 0x20000;
@@ -36,9 +37,6 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "geteuid")]
     public static partial uint GetEUid();
-
-    [LibraryImport(Library, EntryPoint = "getuid")]
-    public static partial uint GetUid();
 
     /// <summary>Mode, owner and size of an open file (struct stat as laid out on x86_64 Linux).</summary>
     public static unsafe bool TryFStat(int fd, out uint mode, out uint uid, out long size)

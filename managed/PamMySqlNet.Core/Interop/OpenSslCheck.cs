@@ -39,17 +39,17 @@ public static unsafe partial class OpenSslCheck
         string? firstError = null;
         // Binds dlerror now: binding an import later (a dlsym inside the runtime) would clear the
         // error that dlopen leaves for it.
-        _ = DlError();
+        _ = LibC.DlError();
         foreach (string name in Candidates(overrideSuffix))
         {
-            IntPtr lib = DlOpen(name, RTLD_NOW);
+            IntPtr lib = LibC.DlOpen(name, RTLD_NOW);
             if (lib == IntPtr.Zero)
             {
                 firstError ??= LastError(); // the loader's reason: not found, no memory, wrong class
                 continue; // .NET moves on to the next name as well
             }
             // The first library that loads is the one .NET keeps: it must be a usable OpenSSL.
-            IntPtr fn = DlSym(lib, "OpenSSL_version_num");
+            IntPtr fn = LibC.DlSym(lib, "OpenSSL_version_num");
             if (fn == IntPtr.Zero)
                 return $"cannot use OpenSSL: {name} is not OpenSSL (no OpenSSL_version_num)";
             ulong version = ((delegate* unmanaged<ulong>)fn)();
@@ -60,17 +60,7 @@ public static unsafe partial class OpenSslCheck
 
     private static string LastError()
     {
-        byte* text = DlError();
+        byte* text = LibC.DlError();
         return text == null ? "unknown error" : Marshal.PtrToStringUTF8((IntPtr)text) ?? "unknown error";
     }
-
-    // The handle is never closed: .NET opens the same library and keeps it.
-    [LibraryImport("libc.so.6", EntryPoint = "dlopen", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial IntPtr DlOpen(string file, int mode);
-
-    [LibraryImport("libc.so.6", EntryPoint = "dlsym", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial IntPtr DlSym(IntPtr handle, string name);
-
-    [LibraryImport("libc.so.6", EntryPoint = "dlerror")]
-    private static partial byte* DlError();
 }

@@ -12,7 +12,13 @@ public sealed record OptionSpec(
     string ConfigKey,
     string Default,
     string Meaning,
-    Func<ModuleSettings, string, ModuleSettings> Apply);
+    Func<ModuleSettings, string, ModuleSettings> Apply)
+{
+    /// <summary>Set on the options a usable line must have (db, user): whether the settings hold a
+    /// value for it. The table, user and password columns are required too unless <c>select=</c>
+    /// replaces them; the query builder (Sql/QuerySet.cs) checks those.</summary>
+    public Func<ModuleSettings, bool>? Present { get; init; }
+}
 
 /// <summary>Thrown by an option's Apply when its value cannot be used.</summary>
 public sealed class OptionValueException(string message) : Exception(message);
@@ -25,8 +31,10 @@ public static class OptionTable
         new("host", [], "users.host", "localhost (the default unix socket)",
             "Server(s): name, name:port, [v6]:port or /path/to/socket; several, comma-separated, are tried in order (see host_order, failover_backoff).",
             (s, v) => s with { Hosts = ParseHosts(v) }),
-        new("db", [], "users.database", "(required)", "Database name.", (s, v) => s with { Database = v }),
-        new("user", [], "users.db_user", "(required)", "Database user.", (s, v) => s with { DbUser = v }),
+        new("db", [], "users.database", "(required)", "Database name.", (s, v) => s with { Database = v })
+            { Present = s => s.Database is not null },
+        new("user", [], "users.db_user", "(required)", "Database user.", (s, v) => s with { DbUser = v })
+            { Present = s => s.DbUser is not null },
         new("passwd", [], "users.db_passwd", "(empty)", "Database user's password. Never logged.",
             (s, v) => s with { DbPassword = v }),
         new("table", [], "users.table", "(required)", "Table holding the users; may be a JOIN expression (admin-trusted SQL).",
@@ -117,6 +125,9 @@ public static class OptionTable
         new("throttle_trusted", [], "throttle.trusted", ThrottlePolicy.DefaultTrustedText,
             "Networks never counted nor throttled: comma-separated addresses or CIDR blocks (a.b.c.d/n, v6addr/n); none = no network.",
             (s, v) => s with { Throttle = s.Throttle with { Trusted = NetworkRange.ParseList(v) } }),
+        new("throttle_table", [], "throttle.table", "(none)",
+            "Table (name or database.name, not SQL) in which several servers behind one database share the counters: one INSERT ... ON DUPLICATE KEY UPDATE per failed login, one SELECT by key per login the database answered, a DELETE after a success from a counted address or name. Its CREATE TABLE is in Brute force. Without it nothing is written; when it cannot be used, throttling goes on in memory.",
+            (s, v) => s with { Throttle = s.Throttle with { Table = Text(v) } }),
         new("disconnect_every_op", [], "users.disconnect_every_operation", "false",
             "Close the database connection after every PAM call instead of keeping it for the process.",
             (s, v) => s with { DisconnectEveryOp = Bool(v) }),
@@ -155,6 +166,10 @@ public static class OptionTable
             "The daemon's socket: an absolute path of at most 107 bytes. pam.d line only.",
             (s, v) => s with { BrokerSocket = ParseSocketPath(v) }),
     };
+
+    /// <summary>One problem per required option the settings lack ("option 'db' is required").</summary>
+    public static IEnumerable<string> Missing(ModuleSettings settings) =>
+        All.Where(o => o.Present is { } present && !present(settings)).Select(o => $"option '{o.Name}' is required");
 
     private static readonly Dictionary<string, OptionSpec> ByName = Index(s => s.Aliases.Prepend(s.Name));
     private static readonly Dictionary<string, OptionSpec> ByConfigKey = Index(s => s.ConfigKey.Length == 0 ? [] : [s.ConfigKey]);

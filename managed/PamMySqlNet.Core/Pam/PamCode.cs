@@ -33,23 +33,3 @@ public enum PamCode
     AuthTokExpired = 27,
     ModuleUnknown = 28,
 }
-
-/// <summary>The PAM flags the module looks at.</summary>
-[Flags]
-public enum PamFlags
-{
-    None = 0,
-    DisallowNullAuthTok = 0x0001,
-    Silent = unchecked((int)0x8000),
-}
-
-/// <summary>Which PAM entry point a request came through.</summary>
-public enum PamOperation
-{
-    Authenticate = 1,
-    SetCred = 2,
-    AcctMgmt = 3,
-    ChAuthTok = 4,
-    OpenSession = 5,
-    CloseSession = 6,
-}

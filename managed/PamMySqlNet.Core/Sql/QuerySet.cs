@@ -15,9 +15,11 @@ namespace PamMySqlNet.Sql;
 /// of the table, rows marked by a last column (0 the user's, 1 the sample): the unknown-user dummy
 /// follows the sample's scheme and cost (<c>DummyHashes</c>) in a process that has not yet verified
 /// a row. Null with a custom <c>select</c>.</param>
+/// <param name="Throttle">The statements on throttle_table; null without it (nothing is written).</param>
 /// <remarks>The placeholders of <c>select</c> and <c>where</c> (<see cref="Placeholders"/>) are parameters too;
 /// their request values (<see cref="Service"/>, <see cref="RHost"/>) come with <see cref="ForRequest"/>.</remarks>
-public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update, string? LogInsert, string? LookupWithSample = null)
+public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update, string? LogInsert, string? LookupWithSample = null,
+    ThrottleQueries? Throttle = null)
 {
     /// <summary>PAM_SERVICE of the request these queries run for (%s); null outside a request.</summary>
     public string? Service { get; init; }
@@ -44,7 +46,8 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
                 ?? SqlTextRules.CheckFragment("table", s.Table, required: true)
                 ?? SqlTextRules.CheckFragment("where", s.Where, required: false)
                 ?? SqlTextRules.CheckFragment("statcolumn", s.StatColumn, required: false)
-                ?? SqlTextRules.CheckFragment("update_table", s.UpdateTable, required: false);
+                ?? SqlTextRules.CheckFragment("update_table", s.UpdateTable, required: false)
+                ?? (s.Throttle.Table is null ? null : SqlTextRules.CheckTableName("throttle_table", s.Throttle.Table));
         if (error is not null)
             return null;
         var whereUse = PlaceholderUse.None;
@@ -56,7 +59,8 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
         if (s.SqlLog && (log = BuildLogInsert(s, out error)) is null)
             return null;
         string? sampled = s.Select is null ? GeneratedLookupWithSample(s, where, whereUse) : null;
-        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s, where), log, sampled);
+        var throttle = s.Throttle.Table is { } table ? new ThrottleQueries(table) : null;
+        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s, where), log, sampled, throttle);
     }
 
     private static string GeneratedLookup(ModuleSettings s, string? where)

@@ -11,14 +11,26 @@ namespace PamMySqlNet.Sql;
 public static class SqlTextRules
 {
     /// <summary>A column: name, table.name, or `quoted` parts.</summary>
-    public static string? CheckColumn(string option, string? text)
+    public static string? CheckColumn(string option, string? text) => CheckIdentifier(option, text, "a column name");
+
+    /// <summary>A table named by itself (throttle_table): name or database.name, or `quoted`
+    /// parts; never a JOIN or any other SQL, as the module writes to it.</summary>
+    public static string? CheckTableName(string option, string? text)
+    {
+        string? error = CheckIdentifier(option, text, "a table name (name or database.name)");
+        return error is null && SplitDotted(text!).Count() > 2
+            ? $"option '{option}' is not a table name (name or database.name)"
+            : error;
+    }
+
+    private static string? CheckIdentifier(string option, string? text, string what)
     {
         if (string.IsNullOrEmpty(text))
             return $"option '{option}' is required";
         foreach (var part in SplitDotted(text))
         {
             if (part is null || !IsIdentifierPart(part))
-                return $"option '{option}' is not a column name";
+                return $"option '{option}' is not {what}";
         }
         return null;
     }

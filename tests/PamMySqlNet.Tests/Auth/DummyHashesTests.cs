@@ -36,6 +36,10 @@ public class DummyHashesTests
     [InlineData("$argon2id$v=19$m=4096,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", CostFamily.Argon2, "argon2id,v=19,m=4096,t=1,p=1")]
     [InlineData("$y$j75$salt$hash", CostFamily.Yescrypt, "j75")]
     [InlineData("$gy$j9T$salt$hash", CostFamily.Yescrypt, "j9T")]
+    [InlineData("$y$jA.0./$salt$hash", CostFamily.Yescrypt, "jA.0./")]
+    [InlineData("{ARGON2}$argon2id$v=19$m=4096,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", CostFamily.Argon2, "argon2id,v=19,m=4096,t=1,p=1")]
+    // base64 of "$6$rounds=3000$abc$x": PostfixAdmin's {SHA512-CRYPT.B64}
+    [InlineData("{SHA512-CRYPT.B64}JDYkcm91bmRzPTMwMDAkYWJjJHg=", CostFamily.Sha512Crypt, "3000")]
     [InlineData("$7$6U..../....salt$hash", CostFamily.Scrypt, "6U..../....")]
     [InlineData("$P$912345678abcdefghijklmnopqrstuv", CostFamily.PhPassMd5, "9")]
     [InlineData("U$S$D12345678aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", CostFamily.PhPassSha512, "D")]
@@ -61,6 +65,7 @@ public class DummyHashesTests
     [InlineData(CostFamily.Argon2, "argon2i,v=16,m=256,t=1,p=2")]
     [InlineData(CostFamily.Argon2, "argon2id,v=19,m=1024,t=2,p=1")]
     [InlineData(CostFamily.Yescrypt, "j75")]
+    [InlineData(CostFamily.Yescrypt, "j75./")]
     [InlineData(CostFamily.Scrypt, "6U..../....")]
     [InlineData(CostFamily.PhPassMd5, "7")]
     [InlineData(CostFamily.PhPassSha512, "7")]

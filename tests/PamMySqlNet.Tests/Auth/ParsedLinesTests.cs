@@ -46,6 +46,41 @@ public class ParsedLinesTests
         var again = ParsedLines.Get(args, null);
         Assert.Same(first, again);
         Assert.Null(again.Queries);
-        Assert.NotNull(again.QueryError);
+        Assert.NotEmpty(again.Problems);
+        Assert.False(again.Usable);
+    }
+
+    [Fact]
+    public void EveryMissingRequiredOptionIsAProblemOfItsOwn()
+    {
+        var line = ParsedLines.Load(["table=mailbox", "usercolumn=username", "passwdcolumn=password"]);
+        Assert.False(line.Usable);
+        Assert.Equal(["option 'db' is required", "option 'user' is required"], line.Problems);
+    }
+
+    [Fact]
+    public void AMissingOptionAndABadQueryAreBothReported()
+    {
+        var line = ParsedLines.Load(["user=postfix", "table=mailbox", "usercolumn=username", "passwdcolumn=password", "where=1; DROP TABLE mailbox"]);
+        Assert.Equal(2, line.Problems.Count);
+        Assert.Equal("option 'db' is required", line.Problems[0]);
+        Assert.Contains("where", line.Problems[1]);
+    }
+
+    [Fact]
+    public void ParserErrorsAreTheProblemsOfALineThatDoesNotParse()
+    {
+        var line = ParsedLines.Load([.. Line(), "crypt=banana"]);
+        Assert.False(line.Usable);
+        Assert.Equal(line.Parsed.Errors, line.Problems);
+        Assert.Contains(line.Problems, p => p.Contains("banana"));
+    }
+
+    [Fact]
+    public void ACompleteLineHasNoProblems()
+    {
+        var line = ParsedLines.Load(Line());
+        Assert.True(line.Usable);
+        Assert.Empty(line.Problems);
     }
 }

@@ -19,8 +19,8 @@ public class SecurityFlowTests
     // echo x | mkpasswd -m yescrypt -s
     private const string YescryptOfX = "$y$j9T$YFDtrMVsImh0ufFisD8lk0$rQjzk.RB6cZ7/b5eeDrepMjdezB.BnH.9YPbE91j3P5";
 
-    private const int Prelim = PasswordChangeFlow.PrelimCheck, Update = PasswordChangeFlow.UpdateAuthTok,
-        ChangeExpired = PasswordChangeFlow.ChangeExpiredAuthTok;
+    private const int Prelim = (int)PamFlags.PrelimCheck, Update = (int)PamFlags.UpdateAuthTok,
+        ChangeExpired = (int)PamFlags.ChangeExpiredAuthTok;
 
     private static readonly string[] Args =
     {

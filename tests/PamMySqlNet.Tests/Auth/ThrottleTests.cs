@@ -253,4 +253,67 @@ public class ThrottleTests
         public void Write(LogLevel level, string message) { lock (_lines) _lines.Add(message); }
         public int Count(string text) { lock (_lines) return _lines.Count(l => l.Contains(text)); }
     }
+
+    // Snapshot (what `daemon --status` lists) and Adopt (a key the servers sharing throttle_table throttle).
+
+    [Fact]
+    public void OnlyThrottledKeysAreListedWithTheirTimes()
+    {
+        var t = NewThrottle();
+        for (int i = 0; i < 3; i++)
+            Guess(t, A);
+        Guess(t, B);
+        _now += 500;
+        Assert.False(t.Admit(Policy, A, User("bob"), _log));
+        var s = t.Snapshot(100);
+        Assert.Equal(3, s.Tracked);                           // A, B and user bob
+        Assert.Equal(1, s.Throttled);
+        var k = Assert.Single(s.Keys);
+        Assert.Equal(new ThrottledKey(A, 3, 1, 1500, 59_500, 1), k);
+    }
+
+    [Fact]
+    public void AReleasedKeyIsNotListed()
+    {
+        var t = NewThrottle();
+        for (int i = 0; i < 3; i++)
+            Guess(t, A);
+        _now += 60_000;
+        Assert.Equal(0, t.Snapshot(100).Throttled);
+        Assert.Empty(t.Snapshot(100).Keys);
+    }
+
+    [Fact]
+    public void TheListIsBoundedAndMostRecentFirst()
+    {
+        var t = NewThrottle();
+        for (int n = 0; n < 10; n++)
+            for (int i = 0; i < 3; i++)
+                Guess(t, $"address 192.0.2.{n}", $"u{n}");
+        var s = t.Snapshot(4);
+        Assert.Equal(10, s.Throttled);
+        Assert.Equal(["address 192.0.2.9", "address 192.0.2.8", "address 192.0.2.7", "address 192.0.2.6"], s.Keys.Select(k => k.Key));
+    }
+
+    [Fact]
+    public void AnAdoptedKeyIsRefusedThenCheckedOncePerBackoff()
+    {
+        var t = NewThrottle();
+        t.Adopt(Policy, A, step: 2, failures: 4, refusedForMs: 3000, lastFailureAgoMs: 1000, "pam_throttle", _log);
+        Assert.Equal(1, _log.Lines.Count(l => l.Message.StartsWith($"throttling {A}: 4 failed login(s) counted in throttle_table pam_throttle")));
+        Assert.False(t.Admit(Policy, A, User("bob"), _log));
+        _now += 3000;
+        Assert.True(t.Admit(Policy, A, User("bob"), _log));    // one check; the next back-off is step 3's
+        Assert.False(t.Admit(Policy, A, User("bob"), _log));
+        var k = Assert.Single(t.Snapshot(10).Keys);
+        Assert.Equal((4, 3, 8000L, 3), (k.Failures, k.Step, k.BackoffMs, k.Refused));
+        // Adopting it again keeps the longer back-off and writes no second line.
+        t.Adopt(Policy, A, step: 1, failures: 4, refusedForMs: 100, lastFailureAgoMs: 0, "pam_throttle", _log);
+        Assert.Equal(8000L, t.Snapshot(10).Keys[0].BackoffMs);
+        Assert.Equal(1, _log.Lines.Count(l => l.Message.StartsWith("throttling")));
+        // Released a window after the last failure, as if counted here.
+        _now += 60_000;
+        Assert.True(t.Admit(Policy, A, User("bob"), _log));
+        Assert.Contains(_log.Lines, l => l.Message.StartsWith($"no longer throttling {A} after 60 s without a failed login"));
+    }
 }

@@ -22,15 +22,21 @@ public class ThrottledFlowTests
     private readonly Throttle _throttle;
     public ThrottledFlowTests() => _throttle = new Throttle(() => _now);
 
-    private sealed class Store : IUserStore
+    internal sealed class Store : IUserStore
     {
         public int Lookups, Rows;
-        public UserLookup Lookup(string userName) { Lookups++; return userName == "alice" ? new(LookupStatus.Found, AliceHash) : new(LookupStatus.NotFound); }
+        public LookupStatus? Answer;
+        public IThrottleTable? ThrottleTable { get; init; }
+        public UserLookup Lookup(string userName)
+        {
+            Lookups++;
+            return Answer is { } answer ? new(answer) : userName == "alice" ? new(LookupStatus.Found, AliceHash) : new(LookupStatus.NotFound);
+        }
         public WriteResult UpdatePassword(string userName, string newStoredPassword) => new(WriteStatus.Done);
         public WriteResult WriteLog(LogRow row) { Rows++; return new(WriteStatus.Done); }
     }
 
-    private sealed class Conversation(string? password) : IPamConversation
+    internal sealed class Conversation(string? password) : IPamConversation
     {
         public int Prompts;
         public int? Delay;
@@ -45,13 +51,17 @@ public class ThrottledFlowTests
     }
 
     private (PamCode Code, Conversation Conversation, ListLog Log) Login(Store store, string user, string? password,
-        string? rhost, params string[] extra)
+        string? rhost, params string[] extra) => Login(_throttle, store, user, password, rhost, extra);
+
+    /// <summary>One authentication through AuthFlow on these counters (the shared-table tests use it too).</summary>
+    internal static (PamCode Code, Conversation Conversation, ListLog Log) Login(Throttle throttle, Store store, string user,
+        string? password, string? rhost, params string[] extra)
     {
         var settings = OptionParser.Parse(Args.Concat(extra).ToArray()).Settings;
         var log = new ListLog();
         var conversation = new Conversation(password);
         var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, Args, user, "smtp", rhost);
-        return (new AuthFlow(settings, store, log, request).Authenticate(conversation, _throttle), conversation, log);
+        return (new AuthFlow(settings, store, log, request).Authenticate(conversation, throttle), conversation, log);
     }
 
     [Fact]

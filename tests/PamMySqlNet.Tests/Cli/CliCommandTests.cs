@@ -79,6 +79,20 @@ public class CliCommandTests
         Assert.Equal(0, Invoke("S3cret!", "verify", "--crypt=crypt", stored).Exit);
     }
 
+    /// <summary>{DIGEST-MD5} hashes the login name in: --user gives it. The value is PostfixAdmin's
+    /// published test vector (tests/PacryptTest.php: doveadm pw -s DIGEST-MD5 -u test@mail.com, "test").</summary>
+    [Fact]
+    public void Verify_takes_the_login_name_for_digest_md5()
+    {
+        const string stored = "{DIGEST-MD5}dad736686b7d1f1db09f3dc9ff538e03";
+        Assert.Equal(0, Invoke("test", "verify", "--user", "test@mail.com", stored).Exit);
+        Assert.Equal(1, Invoke("test", "verify", "--user", "test@mail.org", stored).Exit);
+        Assert.Equal(1, Invoke("tesT", "verify", "--user", "test@mail.com", stored).Exit);
+        var without = Invoke("test", "verify", stored);
+        Assert.Equal(2, without.Exit);
+        Assert.Contains("not supported", without.Err);
+    }
+
     [Fact]
     public void Verify_never_prints_password_or_hash()
     {

@@ -13,6 +13,13 @@ public class ReferenceVectorTests
     [MemberData(nameof(Extras))]
     public void Extra_vector_matches(VectorRow row) => Vector_matches(row);
 
+    /// <summary>tests/data/vectors/formats.tsv: issue 14's formats (formats_gen.sh made them).</summary>
+    public static TheoryData<VectorRow> Formats() => new(VectorFile.Read("formats.tsv"));
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Format_vector_matches(VectorRow row) => Vector_matches(row);
+
     public static TheoryData<VectorRow> Negatives() => new(VectorFile.Read("negatives.tsv"));
 
     [Theory]
@@ -40,5 +47,6 @@ public class ReferenceVectorTests
     {
         Assert.True(VectorFile.Read("vectors.tsv").Count > 200);
         Assert.True(VectorFile.Read("negatives.tsv").Count > 300);
+        Assert.True(VectorFile.Read("formats.tsv").Count > 150);
     }
 }

@@ -41,7 +41,8 @@ public static class VectorFile
         {
             case "md5crypt" or "sha256crypt" or "sha256crypt-rounds" or "sha512crypt" or "sha512crypt-rounds"
                 or "bcrypt-2a" or "bcrypt-2b" or "bcrypt-2y" or "yescrypt" or "gost-yescrypt" or "scrypt"
-                or "descrypt" or "bsdicrypt" or "sunmd5" or "nt":
+                or "descrypt" or "bsdicrypt" or "sunmd5" or "nt"
+                or "sha512crypt-empty-salt" or "sha256crypt-empty-salt" or "yescrypt-params" or "gost-yescrypt-params":
                 yield return (CryptMode.Crypt, VerifyOptions.Default, hash);
                 break;
             case "mysql41":
