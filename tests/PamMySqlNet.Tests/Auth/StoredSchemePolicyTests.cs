@@ -172,7 +172,7 @@ public class StoredSchemePolicyTests
     public void APasswordChangeStillAcceptsTheCurrentPasswordOnAWeakRow()
     {
         PamCode Change(string typed) => ModuleEntry.Run(
-            new ModuleRequest(PamOperation.ChAuthTok, (PamFlags)PasswordChangeFlow.PrelimCheck, [.. Args, "crypt=auto", "weak_schemes=refuse"],
+            new ModuleRequest(PamOperation.ChAuthTok, PamFlags.PrelimCheck, [.. Args, "crypt=auto", "weak_schemes=refuse"],
                 "alice@example.test", "passwd", null, CallerUid: 1000),
             new Typed(typed, earlier: true), new ListLog(), (_, _, _) => new OneRow(Md5Hex));
         Assert.Equal(PamCode.Success, Change("S3cret!"));
