@@ -41,6 +41,7 @@ SUITES=(
   tests/integration/security.sh       # the security review's findings, one regression test each
   tests/integration/broker.sh         # the resident daemon: routes, trust, setuid host, kills, load, fuzz, pool
   tests/integration/throttle.sh       # brute-force throttling: lock-out, release, daemon-wide counters, throttle_table, daemon --status
+  tests/integration/admin.sh          # mail hosts: placeholders, default_scheme, weak_schemes, RSA keys, saslauthd facts
   tests/integration/failover.sh       # primary+replica and Galera, servers killed under load
   tests/integration/faults.sh         # stop/freeze/restart under load, saslauthd -n 0/-n 4, endurance
   tests/integration/differential.sh   # the same cases through Debian's pam_mysql.so and ours

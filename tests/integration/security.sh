@@ -21,12 +21,6 @@ syslog_private_namespace "$0" "$@"
 source "$REPO/tests/lib/pam_suite.sh"
 pam_suite_begin security
 
-for part in "$REPO"/tests/integration/security/*.sh; do
-  name=$(basename "$part" .sh)
-  if [ -n "${PMN_SECURITY_PARTS:-}" ] && [[ " $PMN_SECURITY_PARTS " != *" $name "* ]]; then continue; fi
-  echo "# --- $name"
-  source "$part"
-  "security_$name"
-done
+pam_suite_parts "$REPO/tests/integration/security" security "${PMN_SECURITY_PARTS:-}"
 
 check_summary

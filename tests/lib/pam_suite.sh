@@ -11,6 +11,8 @@
 #   service NAME ARGS...         writes $WORK/pam.d/NAME (auth, account, password, session lines)
 #   rc SERVICE USER PASSWORD [op]  the PAM code (op: auth, acct, chauthtok, ...; see pmn_pam_host)
 #   on_exit CMD...               runs CMD at clean-up (servers a part starts, files it adds)
+#   pam_suite_parts DIR PREFIX ONLY  sources each DIR/NAME.sh in file-name order and calls PREFIX_NAME;
+#                                ONLY (space-separated names, or empty for all) limits the run
 #   PAM_*                        the PAM codes the suites check
 
 source "$REPO/tests/lib/check.sh"
@@ -31,6 +33,17 @@ service() {
 }
 rc() {
   "$HOST" "$WORK/pam.d" "$1" "$2" "$3" -1 "${4:-auth}" 2>&1 | sed -n 's/.*rc=\([0-9-]*\).*/\1/p' | head -n 1
+}
+
+pam_suite_parts() {
+  local dir=$1 prefix=$2 only=$3 part name
+  for part in "$dir"/*.sh; do
+    name=$(basename "$part" .sh)
+    if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then continue; fi
+    echo "# --- $name"
+    source "$part"
+    "${prefix}_$name"
+  done
 }
 
 pam_suite_begin() {

@@ -4,8 +4,9 @@
 # Source this file; every function is prefixed sasl_.
 #
 #   sasl_ensure_installed            -> installs sasl2-bin when missing (needs tests/lib/pkg.sh)
-#   sasl_write_pam_service MODULE DBHOST DBPORT
-#                                    -> /etc/pam.d/pmn-test-<random>; sets SASL_SERVICE SASL_PAM_FILE
+#   sasl_write_pam_service MODULE DBHOST DBPORT [EXTRA]
+#                                    -> /etc/pam.d/pmn-test-<random>; sets SASL_SERVICE SASL_PAM_FILE;
+#                                       EXTRA: more module arguments, @SERVICE@ in it is the name
 #   sasl_remove_pam_service          -> removes that file
 #   sasl_start RUNDIR LOG            -> `saslauthd -a pam -r -n 2 -m RUNDIR -d` in its own process
 #                                       group; sets SASL_PID SASL_MUX
@@ -25,10 +26,10 @@ sasl_ensure_installed() {
 
 # The two lines of the classic recipe, with the test server's port and the module as given.
 sasl_write_pam_service() {
-  local module=$1 host=$2 port=$3 opts
-  opts="user=postfix passwd=yourpass host=$host:$port db=postfix table=mailbox"
-  opts="$opts usercolumn=username passwdcolumn=password crypt=1 md5=1"
+  local module=$1 host=$2 port=$3 extra=${4:-} opts
   SASL_SERVICE=pmn-test-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  opts="user=postfix passwd=yourpass host=$host:$port db=postfix table=mailbox"
+  opts="$opts usercolumn=username passwdcolumn=password crypt=1 md5=1 ${extra//@SERVICE@/$SASL_SERVICE}"
   SASL_PAM_FILE=/etc/pam.d/$SASL_SERVICE
   cat >"$SASL_PAM_FILE" <<EOF
 # written by pam_mysql_net tests/integration; removed when the test exits

@@ -15,7 +15,7 @@ public static class CheckCommand
 {
     public const string Help =
         """
-        usage: pam-mysql-net check (--service NAME | --pam-line 'LINE' | --config FILE) [--user USER]
+        usage: pam-mysql-net check (--service NAME | --pam-line 'LINE' | --config FILE) [--user USER [--rhost ADDR]]
 
         Checks a pam_mysql_net configuration the way the module reads it:
           - options and config-file keys (unknown or misspelled ones, with suggestions; bad values),
@@ -23,8 +23,12 @@ public static class CheckCommand
           - every configured database server: connects, and reports TLS (and how the server's
             certificate was verified) and latency; a server that is not a loopback address and
             is not verified, and verify_ca without ssl_ca/ssl_capath, are problems,
+          - how a caching_sha2_password account's password reaches each server when the server
+            wants full authentication (unix socket, TLS, server_public_key, or a key fetched
+            from a loopback server); none at all is a problem,
           - with --user: runs the module's query for USER and says which password scheme the
-            stored value uses (the value itself is never printed).
+            stored value uses and whether weak_schemes counts it as weak (the value itself is
+            never printed). %s is NAME with --service (else NULL), %r is --rhost (else NULL).
 
         options:
           --service NAME     the pam_mysql_net.so lines of /etc/pam.d/NAME
@@ -32,6 +36,7 @@ public static class CheckCommand
           --pam-line LINE    one pam.d line, or just the module's arguments
           --config FILE      a config file (as config_file=FILE)
           --user USER        also look USER up
+          --rhost ADDR       the remote address %r stands for in that lookup
           -h, --help         this text
 
         exit status: 0 no problem found; 1 problems found (each on its own line); 2 usage error
@@ -39,7 +44,7 @@ public static class CheckCommand
 
     public static int Run(IReadOnlyList<string> args, CliContext io)
     {
-        if (!ArgReader.TryParse(args, ["--service", "--pam-dir", "--pam-line", "--config", "--user"], [], out var a, out string error))
+        if (!ArgReader.TryParse(args, ["--service", "--pam-dir", "--pam-line", "--config", "--user", "--rhost"], [], out var a, out string error))
             return io.Fail("check", error + " (see pam-mysql-net check --help)");
         if (a.Help)
         {
@@ -69,7 +74,7 @@ public static class CheckCommand
         int problems = 0;
         var checkedHosts = new HashSet<string>();
         foreach (var (where, moduleArgs) in sets.DistinctBy(s => string.Join('\0', s.Args)))
-            problems += CheckOne(where, moduleArgs, a.Value("--user"), checkedHosts, io);
+            problems += CheckOne(where, moduleArgs, new Lookup(a.Value("--user"), a.Value("--service"), a.Value("--rhost")), checkedHosts, io);
         // The DB password on a line of a file every local user can read (once per file).
         if (a.Value("--service") is string exposed
             && sets.Select(s => PasswordExposure.Check(s.Args, exposed, a.Value("--pam-dir") ?? "/etc/pam.d"))
@@ -82,7 +87,10 @@ public static class CheckCommand
         return problems == 0 ? ExitCodes.Ok : ExitCodes.NoMatch;
     }
 
-    private static int CheckOne(string where, string[] args, string? user, HashSet<string> checkedHosts, CliContext io)
+    /// <summary>--user and what %s and %r stand for in its lookup.</summary>
+    private sealed record Lookup(string? User, string? Service, string? RHost);
+
+    private static int CheckOne(string where, string[] args, Lookup lookup, HashSet<string> checkedHosts, CliContext io)
     {
         int problems = 0;
         void Problem(string text)
@@ -109,6 +117,10 @@ public static class CheckCommand
         var s = parsed.Settings;
         var queries = line.Queries!;
         io.Stdout.WriteLine($"  options: ok (crypt={CryptModeNames.Name(s.Crypt)}, {s.Hosts.Count} server(s))");
+        io.Stdout.WriteLine($"  stored values: {(s.DefaultScheme is { } ds ? $"without a prefix read as {{{ds}}}" : "without a prefix detected by shape")}" +
+                            $"; weak schemes: {PamMySqlNet.Auth.WeakSchemes.Name(s.WeakSchemes)}");
+        if (s.ServerPublicKey is { } keyFile && !File.Exists(keyFile))
+            Problem($"server_public_key {keyFile} does not exist");
         var (route, routeProblem) = BrokerProbe.Describe(s);
         if (routeProblem)
             Problem($"route: {route}");
@@ -123,6 +135,12 @@ public static class CheckCommand
             var plan = TlsPolicy.For(s, endpoint);
             if (plan.Warning is { } warning)
                 Problem(warning);
+            string transport = PublicKeyPolicy.Describe(
+                PublicKeyPolicy.For(s, endpoint, Loopback.Shared.Is(endpoint), plan.DriverMode), out bool noTransport);
+            if (noTransport)
+                Problem($"server {endpoint}: caching_sha2_password full authentication: {transport}");
+            else
+                io.Stdout.WriteLine($"  server {endpoint}: caching_sha2_password full authentication: {transport}");
             var trust = TlsTrust.For(s);
             var clock = Stopwatch.StartNew();
             try
@@ -147,8 +165,8 @@ public static class CheckCommand
         }
         if (queries.Throttle is not null)
             problems += CheckThrottleTable(s, queries, io);
-        if (user is not null)
-            problems += CheckUser(s, queries, user, io);
+        if (lookup.User is { } user)
+            problems += CheckUser(s, queries.ForRequest(lookup.Service, lookup.RHost), user, io);
         return problems;
     }
 
@@ -181,7 +199,9 @@ public static class CheckCommand
         {
             case LookupStatus.Found:
                 string scheme = found.StoredPassword is not { Length: > 0 } stored ? "none (NULL or empty: login refused unless nullok)"
-                    : Describe(s, stored);
+                    : Describe(s, PamMySqlNet.Auth.DefaultScheme.Apply(s, stored))
+                      + (PamMySqlNet.Auth.WeakSchemes.Of(s, PamMySqlNet.Auth.DefaultScheme.Apply(s, stored)) is { } weak
+                          ? $" (weak: {weak}; weak_schemes={PamMySqlNet.Auth.WeakSchemes.Name(s.WeakSchemes)})" : "");
                 io.Stdout.WriteLine($"  user '{user}': found; stored password scheme: {scheme}" +
                                     (found.AccountStatus is { } st ? $"; status {st}" : ""));
                 return 0;

@@ -170,7 +170,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             return (PamCode.AuthErr, null);
         }
         if (found.Status == LookupStatus.NotFound)
-            DummyHashes.VerifyAgainstDummy(settings, password, found.Sample);
+            DummyHashes.VerifyAgainstDummy(settings, password, found.Sample is { } sample ? DefaultScheme.Apply(settings, sample) : null);
         if (found.Status != LookupStatus.Found)
             return (StoreFailures.Report(found, "authentication", Who, settings.Verbose, log), null);
         return (Verify(password, found), found);
@@ -181,11 +181,22 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         if (string.IsNullOrEmpty(found.StoredPassword))
             return NoStoredPassword(password);
 
-        var result = PasswordVerifier.Verify(settings.Crypt, password, found.StoredPassword, VerifyOptionsFor(settings, request.User));
+        string stored = DefaultScheme.Apply(settings, found.StoredPassword);
+        var result = PasswordVerifier.Verify(settings.Crypt, password, stored, VerifyOptionsFor(settings, request.User));
         if (result is VerifyResult.Match or VerifyResult.NoMatch)
-            DummyHashes.Observe(settings, found.StoredPassword);
+            DummyHashes.Observe(settings, stored);
         switch (result)
         {
+            // Decided after the full check, so a weak row costs what any row costs, and the answer
+            // (PAM_AUTH_ERR) is a wrong password's: nothing tells the client which it was.
+            case VerifyResult.Match when settings.WeakSchemes != WeakSchemePolicy.Allow && WeakSchemes.Of(settings, stored) is { } weak:
+                if (settings.WeakSchemes == WeakSchemePolicy.Refuse)
+                {
+                    log.Write(LogLevel.Warning, $"authentication refused: the stored password of {Who} uses the weak scheme {weak} (weak_schemes=refuse); store a new hash");
+                    return PamCode.AuthErr;
+                }
+                log.Write(LogLevel.Warning, $"authenticated {Who}, whose stored password uses the weak scheme {weak} (weak_schemes=log); store a new hash");
+                return PamCode.Success;
             case VerifyResult.Match:
                 if (settings.Verbose)
                     log.Write(LogLevel.Info, $"authenticated {Who}");
@@ -193,7 +204,7 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             case VerifyResult.NoMatch:
                 log.Write(LogLevel.Notice, $"authentication failure: wrong password for {Who}");
                 return PamCode.AuthErr;
-            case VerifyResult.Malformed when HashCost.Of(found.StoredPassword, out string? overCap) is null && overCap is not null:
+            case VerifyResult.Malformed when HashCost.Of(stored, out string? overCap) is null && overCap is not null:
                 log.Write(LogLevel.Err, $"authentication failure: the stored password of {Who} is refused: {overCap}");
                 return PamCode.AuthErr;
             case VerifyResult.Malformed:

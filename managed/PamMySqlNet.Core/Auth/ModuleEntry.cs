@@ -58,7 +58,7 @@ public static class ModuleEntry
         var queries = line.Queries!;
 
         PasswordExposure.WarnOnce(request.Args, request.Service, log);
-        var store = storeFactory(settings, queries, log);
+        var store = storeFactory(settings, queries.ForRequest(request.Service, request.RHost), log);
         return request.Operation switch
         {
             PamOperation.Authenticate => new AuthFlow(settings, store, log, request).Authenticate(conversation),

@@ -21,8 +21,10 @@ public static class NewPasswordFormat
             {
                 case CryptMode.Plain:
                     return Utf8(password, out error);
-                case CryptMode.Crypt or CryptMode.Auto:
+                case CryptMode.Crypt:
                     return PasswordHasher.Hash(CryptScheme(s), password, s.Rounds);
+                case CryptMode.Auto:
+                    return DefaultScheme.ForNewHash(s, PasswordHasher.Hash(CryptScheme(s), password, s.Rounds));
                 case CryptMode.MySql:
                     if (s.Use323Passwd)
                     {

@@ -81,7 +81,7 @@ public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store
         {
             var result = string.IsNullOrEmpty(stored)
                 ? VerifyResult.NoMatch
-                : PasswordVerifier.Verify(settings.Crypt, current, stored, AuthFlow.VerifyOptionsFor(settings, request.User));
+                : PasswordVerifier.Verify(settings.Crypt, current, DefaultScheme.Apply(settings, stored), AuthFlow.VerifyOptionsFor(settings, request.User));
             if (result == VerifyResult.Match)
                 return PamCode.Success;
             log.Write(LogLevel.Notice, $"password change refused: wrong current password for {Who}");

@@ -25,17 +25,21 @@ public static class ConnectionStrings
     /// </summary>
     public static string For(ModuleSettings s, DbEndpoint endpoint, bool forWrite = false)
     {
-        var tls = TlsPolicy.DriverMode(s, Loopback.Shared.Is(endpoint));
+        bool loopback = Loopback.Shared.Is(endpoint);
+        var tls = TlsPolicy.DriverMode(s, loopback);
         string key = string.Join('\0', s.DbUser, s.DbPassword, s.Database, s.ConnectTimeoutSeconds, s.QueryTimeoutSeconds,
-            tls, s.SslMode, s.SslCa, s.SslCaPath, s.SslCert, s.SslKey, s.SslCipher, s.DisconnectEveryOp, endpoint, forWrite);
+            tls, s.SslMode, s.SslCa, s.SslCaPath, s.SslCert, s.SslKey, s.SslCipher, s.ServerPublicKey, loopback,
+            s.DisconnectEveryOp, endpoint, forWrite);
         if (Remembered.TryGetValue(key, out string? known))
             return known;
         if (Remembered.Count >= MaxRemembered)
             Remembered.Clear();
-        return Remembered[key] = Build(s, endpoint, tls, forWrite);
+        return Remembered[key] = Build(s, endpoint, tls, PublicKeyPolicy.For(s, endpoint, loopback, tls), forWrite);
     }
 
-    private static string Build(ModuleSettings s, DbEndpoint endpoint, MySqlSslMode tls, bool forWrite)
+    /// <summary>The connection string itself; <paramref name="transport"/> is how a caching_sha2_password
+    /// account's password travels when the server wants it whole (<see cref="PublicKeyPolicy"/>).</summary>
+    private static string Build(ModuleSettings s, DbEndpoint endpoint, MySqlSslMode tls, PasswordTransport transport, bool forWrite)
     {
         var b = new MySqlConnectionStringBuilder
         {
@@ -69,6 +73,7 @@ public static class ConnectionStrings
         };
         if (TlsPolicy.CheckFor(s) != CertificateCheck.None)
             b.ApplicationName = PoolTag(s);
+        PublicKeyPolicy.Apply(b, s, transport);
         if (s.SslCert is not null)
             b.SslCert = s.SslCert;
         if (s.SslKey is not null)

@@ -32,7 +32,7 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
         {
             bool sampled = withSample && queries.LookupWithSample is not null;
             using var command = new MySqlCommand(sampled ? queries.LookupWithSample : queries.Lookup, connection);
-            command.Parameters.AddWithValue(QuerySet.UserParameter, userName);
+            BindUser(command, userName);
             using var reader = command.ExecuteReader();
             string? sample = null, stored = null;
             long? status = null;
@@ -67,7 +67,7 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
             using var transaction = connection.BeginTransaction();
             using var command = new MySqlCommand(queries.Update, connection, transaction);
             command.Parameters.AddWithValue(QuerySet.HashParameter, newStoredPassword);
-            command.Parameters.AddWithValue(QuerySet.UserParameter, userName);
+            BindUser(command, userName);
             int rows = command.ExecuteNonQuery();
             // Exactly one row may change; anything else is rolled back.
             if (rows != 1)
@@ -95,6 +95,18 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
                 return new WriteResult(WriteStatus.Done);
             },
             (status, detail) => new WriteResult(status, detail));
+
+    /// <summary>The user name and the other values the select/where placeholders stand for
+    /// (<see cref="Placeholders"/>); a statement that names fewer ignores the rest.</summary>
+    private void BindUser(MySqlCommand command, string userName)
+    {
+        var (local, domain) = Placeholders.Split(userName);
+        command.Parameters.AddWithValue(QuerySet.UserParameter, userName);
+        command.Parameters.AddWithValue(Placeholders.LocalPartParameter, local);
+        command.Parameters.AddWithValue(Placeholders.DomainParameter, domain);
+        command.Parameters.AddWithValue(Placeholders.ServiceParameter, queries.Service);
+        command.Parameters.AddWithValue(QuerySet.RHostParameter, queries.RHost);
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> on the first server that answers, in the order

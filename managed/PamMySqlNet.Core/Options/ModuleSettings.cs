@@ -52,6 +52,10 @@ public sealed record ModuleSettings
     public string? Select { get; init; }
     public CryptMode Crypt { get; init; } = CryptMode.Plain;
     public bool Use323Passwd { get; init; }
+    /// <summary>default_scheme: with crypt=auto, the scheme of a value without a {SCHEME} prefix (upper case, no braces).</summary>
+    public string? DefaultScheme { get; init; }
+    /// <summary>weak_schemes: what a login whose stored value uses a weak scheme gets (<see cref="Auth.WeakSchemes"/>).</summary>
+    public Auth.WeakSchemePolicy WeakSchemes { get; init; } = Auth.WeakSchemePolicy.Allow;
 
     // New passwords written by pam_sm_chauthtok with crypt=1 (pam_mysql 1.0's switches).
     public bool Md5 { get; init; }
@@ -93,6 +97,9 @@ public sealed record ModuleSettings
     public string? SslCert { get; init; }
     public string? SslKey { get; init; }
     public string? SslCipher { get; init; }
+    /// <summary>server_public_key: PEM file with the server's RSA public key, for caching_sha2_password and
+    /// sha256_password over TCP without TLS (<see cref="Data.PublicKeyPolicy"/>).</summary>
+    public string? ServerPublicKey { get; init; }
 
     /// <summary>Seconds to wait for a server to accept and greet a connection.</summary>
     public int ConnectTimeoutSeconds { get; init; } = 5;

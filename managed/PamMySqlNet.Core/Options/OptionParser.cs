@@ -38,6 +38,8 @@ public static class OptionParser
         if (settings.ConfigFile is { } path && errors.Count == 0)
             settings = ApplyConfigFile(settings, path, configSource ?? SecureConfigFile.Instance, given, unknown, errors,
                 notices);
+        if (errors.Count == 0 && Auth.DefaultScheme.Problem(settings) is { } combination)
+            errors.Add(combination);
         return new OptionParseResult(settings, unknown, errors) { Notices = notices };
     }
 

@@ -16,9 +16,21 @@ namespace PamMySqlNet.Sql;
 /// follows the sample's scheme and cost (<c>DummyHashes</c>) in a process that has not yet verified
 /// a row. Null with a custom <c>select</c>.</param>
 /// <param name="Throttle">The statements on throttle_table; null without it (nothing is written).</param>
+/// <remarks>The placeholders of <c>select</c> and <c>where</c> (<see cref="Placeholders"/>) are parameters too;
+/// their request values (<see cref="Service"/>, <see cref="RHost"/>) come with <see cref="ForRequest"/>.</remarks>
 public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update, string? LogInsert, string? LookupWithSample = null,
     ThrottleQueries? Throttle = null)
 {
+    /// <summary>PAM_SERVICE of the request these queries run for (%s); null outside a request.</summary>
+    public string? Service { get; init; }
+
+    /// <summary>PAM_RHOST of the request (%r); null when the application set none (or an empty one).</summary>
+    public string? RHost { get; init; }
+
+    /// <summary>These queries with the values of one request's %s and %r.</summary>
+    public QuerySet ForRequest(string? service, string? rhost) =>
+        this with { Service = service, RHost = string.IsNullOrEmpty(rhost) ? null : rhost };
+
     public const string UserParameter = "@pmn_user";
     public const string HashParameter = "@pmn_hash";
     public const string MessageParameter = "@pmn_msg";
@@ -38,50 +50,62 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
                 ?? (s.Throttle.Table is null ? null : SqlTextRules.CheckTableName("throttle_table", s.Throttle.Table));
         if (error is not null)
             return null;
-        string? lookup = s.Select is null ? GeneratedLookup(s) : CustomLookup(s.Select, out error);
+        var whereUse = PlaceholderUse.None;
+        string? where = s.Where is null ? null : Placeholders.Expand(s.Where, out whereUse);
+        string? lookup = s.Select is null ? GeneratedLookup(s, where) : CustomLookup(s.Select, out error);
         if (lookup is null)
             return null;
         string? log = null;
         if (s.SqlLog && (log = BuildLogInsert(s, out error)) is null)
             return null;
-        string? sampled = s.Select is null ? GeneratedLookupWithSample(s) : null;
+        string? sampled = s.Select is null ? GeneratedLookupWithSample(s, where, whereUse) : null;
         var throttle = s.Throttle.Table is { } table ? new ThrottleQueries(table) : null;
-        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s), log, sampled, throttle);
+        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s, where), log, sampled, throttle);
     }
 
-    private static string GeneratedLookup(ModuleSettings s)
+    private static string GeneratedLookup(ModuleSettings s, string? where)
     {
         string columns = s.StatColumn is null ? s.PasswdColumn! : $"{s.PasswdColumn}, {s.StatColumn}";
         // LIMIT 2: two rows are enough to see that a name is not unique.
-        return $"SELECT {columns} FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(s.Where)} LIMIT 2";
+        return $"SELECT {columns} FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(where)} LIMIT 2";
     }
 
-    private static string GeneratedLookupWithSample(ModuleSettings s)
+    /// <remarks>The sample row keeps the where clause unless it depends on the user name (%u, %n, %d):
+    /// then an unknown name would find no sample where a known one does, which is what the sample
+    /// is there to hide.</remarks>
+    private static string GeneratedLookupWithSample(ModuleSettings s, string? where, PlaceholderUse whereUse)
     {
         string columns = s.StatColumn is null ? s.PasswdColumn! : $"{s.PasswdColumn}, {s.StatColumn}";
-        return $"(SELECT {columns}, 0 FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(s.Where)} LIMIT 2)"
-               + $" UNION ALL (SELECT {columns}, 1 FROM {s.Table} WHERE {s.PasswdColumn} IS NOT NULL{WhereSuffix(s.Where)} LIMIT 1)";
+        string sampleWhere = (whereUse & PlaceholderUse.UserDerived) != 0 ? "" : WhereSuffix(where);
+        return $"(SELECT {columns}, 0 FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(where)} LIMIT 2)"
+               + $" UNION ALL (SELECT {columns}, 1 FROM {s.Table} WHERE {s.PasswdColumn} IS NOT NULL{sampleWhere} LIMIT 1)";
     }
 
-    /// <summary>select=...: %u (bare or quoted) becomes the user parameter.</summary>
+    /// <summary>select=...: the placeholders (<see cref="Placeholders"/>) become parameters; the user
+    /// must be named, by %u or by both %n and %d.</summary>
     private static string? CustomLookup(string select, out string? error)
     {
-        string text = select.Replace("'%u'", UserParameter, StringComparison.Ordinal)
-            .Replace("\"%u\"", UserParameter, StringComparison.Ordinal)
-            .Replace("%u", UserParameter, StringComparison.Ordinal);
+        error = SqlTextRules.CheckFragment("select", select, required: true);
+        if (error is not null)
+            return null;
+        string text = Placeholders.Expand(select, out var used);
+        bool namesUser = (used & PlaceholderUse.User) != 0
+                         || (used & (PlaceholderUse.LocalPart | PlaceholderUse.Domain)) == (PlaceholderUse.LocalPart | PlaceholderUse.Domain);
         error = !select.TrimStart().StartsWith("SELECT ", StringComparison.OrdinalIgnoreCase)
                 ? "option 'select' must be a SELECT statement"
-                : !select.Contains("%u", StringComparison.Ordinal)
-                    ? "option 'select' must contain %u where the user name goes"
-                    : SqlTextRules.CheckFragment("select", text.Replace(UserParameter, "x", StringComparison.Ordinal), required: true);
+                : !namesUser && (used & PlaceholderUse.Service) != 0
+                    ? "option 'select' must contain %u where the user name goes (in pam_mysql's select= %s was the user name; here %s is the PAM service)"
+                : !namesUser
+                    ? "option 'select' must contain %u (or both %n and %d) where the user name goes"
+                    : null;
         return error is null ? text : null;
     }
 
-    private static string BuildUpdate(ModuleSettings s)
+    private static string BuildUpdate(ModuleSettings s, string? where)
     {
         // The where clause belongs to the lookup table; a separate update_table may not have its columns.
-        string where = s.UpdateTable is null ? WhereSuffix(s.Where) : "";
-        return $"UPDATE {s.UpdateTable ?? s.Table} SET {s.PasswdColumn} = {HashParameter} WHERE {s.UserColumn} = {UserParameter}{where}";
+        string suffix = s.UpdateTable is null ? WhereSuffix(where) : "";
+        return $"UPDATE {s.UpdateTable ?? s.Table} SET {s.PasswdColumn} = {HashParameter} WHERE {s.UserColumn} = {UserParameter}{suffix}";
     }
 
     private static string? BuildLogInsert(ModuleSettings s, out string? error)

@@ -4,7 +4,9 @@ namespace PamMySqlNet.Sql;
 /// Checks the SQL fragments that come from the admin's configuration. They are trusted SQL text in
 /// pam_mysql (a table may be a JOIN, a where clause any condition), so they are not escaped; what is
 /// refused here is what no single SELECT fragment needs: statement separators, comments, NULs and
-/// unbalanced quotes or parentheses, which would let a bad config change the shape of the query.
+/// unbalanced quotes or parentheses, which would let a bad config change the shape of the query;
+/// and, outside quotes, pam_mysql's <c>%[option]</c> / <c>%{option}</c> references, which this module
+/// does not expand (the placeholders it does expand are <see cref="Placeholders"/>).
 /// </summary>
 public static class SqlTextRules
 {
@@ -81,6 +83,8 @@ public static class SqlTextRules
                     return $"option '{option}' may not contain a comment";
                 case '?':
                     return $"option '{option}' may not contain '?'";
+                case '%' when i + 1 < text.Length && text[i + 1] is '[' or '{':
+                    return $"option '{option}': pam_mysql's %{text[i + 1]}option{(text[i + 1] == '[' ? ']' : '}')} references are not supported; write the name itself";
             }
         }
         if (quote != '\0')

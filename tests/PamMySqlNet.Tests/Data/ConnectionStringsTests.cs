@@ -7,15 +7,15 @@ namespace PamMySqlNet.Tests.Data;
 /// <summary>What the driver is told: pooling and reset per purpose, timeouts, TLS, and the memo.</summary>
 public class ConnectionStringsTests
 {
-    private static ModuleSettings Settings(params string[] extra) =>
+    internal static ModuleSettings Settings(params string[] extra) =>
         OptionParser.Parse(["user=postfix", "passwd=yourpass", "db=postfix", .. extra]).Settings;
 
-    private static MySqlConnectionStringBuilder Built(ModuleSettings s, DbEndpoint e, bool forWrite = false) =>
+    internal static MySqlConnectionStringBuilder Built(ModuleSettings s, DbEndpoint e, bool forWrite = false) =>
         new(ConnectionStrings.For(s, e, forWrite));
 
-    private static readonly DbEndpoint Loopback = new("127.0.0.1", 3306, null);
+    internal static readonly DbEndpoint Loopback = new("127.0.0.1", 3306, null);
     // A literal, so that no test asks DNS: 192.0.2.0/24 is TEST-NET-1.
-    private static readonly DbEndpoint Remote = new("192.0.2.10", 3307, null);
+    internal static readonly DbEndpoint Remote = new("192.0.2.10", 3307, null);
 
     [Fact]
     public void ReadsSkipTheResetWritesKeepIt()

@@ -10,7 +10,7 @@ public class QuerySetTests
         Database = "postfix", DbUser = "postfix", Table = "mailbox", UserColumn = "username", PasswdColumn = "password",
     };
 
-    private static QuerySet Build(ModuleSettings s)
+    internal static QuerySet Build(ModuleSettings s)
     {
         var q = QuerySet.Build(s, out var error);
         Assert.Null(error);
@@ -132,6 +132,8 @@ public class QuerySetTests
     [InlineData("passwdcolumn", "a..b")]
     [InlineData("statcolumn", "1; DROP TABLE x")]
     [InlineData("update_table", "mailbox -- x")]
+    [InlineData("table", "%[table]")] // pam_mysql's option references are not expanded here
+    [InlineData("statcolumn", "IF(%{status}, 1, 0)")]
     public void UnsafeFragmentsAreRefused(string option, string value)
     {
         var s = option switch
