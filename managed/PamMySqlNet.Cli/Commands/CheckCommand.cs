@@ -223,7 +223,7 @@ public static class CheckCommand
         if (stored.StartsWith('{') && stored.IndexOf('}') is > 1 and var close)
             return $"{stored[..(close + 1)]} (Dovecot/LDAP prefix)";
         if (stored.StartsWith('$') || stored.StartsWith('_'))
-            return SchemeRegistry.ForCryptString(stored, cryptOnly: false).Name;
+            return CryptFormats.ForCryptString(stored, cryptOnly: false).Name;
         foreach (var mode in new[] { CryptMode.MySql, CryptMode.Md5, CryptMode.Sha1, CryptMode.Sha256, CryptMode.Sha512, CryptMode.Joomla15 })
         {
             if (PasswordVerifier.SchemeName(mode, stored, new VerifyOptions { Use323Passwd = s.Use323Passwd }) is { } name

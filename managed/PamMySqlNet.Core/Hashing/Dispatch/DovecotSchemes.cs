@@ -154,7 +154,7 @@ public static class DovecotSchemes
         if (requiredPrefix is not null &&
             (requiredPrefix.Length == 0 ? v[0] == '$' : !v.StartsWith(requiredPrefix, StringComparison.Ordinal)))
             return VerifyResult.Malformed;
-        return SchemeRegistry.ForCryptString(v, cryptOnly: false).Verify(p, v);
+        return CryptFormats.ForCryptString(v, cryptOnly: false).Verify(p, v);
     };
 
     /// <summary>CRAM-MD5/HMAC-MD5: the 32-byte HMAC-MD5 context, hex by default; base64 when

@@ -263,7 +263,4 @@ public static class BCrypt
             }
         }
     }
-
-    /// <summary>A fresh 22-character salt string's bytes.</summary>
-    internal static byte[] NewSalt() => RandomNumberGenerator.GetBytes(16);
 }

@@ -81,10 +81,6 @@ internal static class Codec
         return true;
     }
 
-    /// <summary>Either padded or unpadded standard base64 (shape decides).</summary>
-    public static bool TryDecodeBase64Any(ReadOnlySpan<char> s, out byte[] bytes) =>
-        s.Length % 4 == 0 ? TryDecodeBase64(s, padded: true, out bytes) : TryDecodeBase64(s, padded: false, out bytes);
-
     private static int Base64Value(char c) => c switch
     {
         >= 'A' and <= 'Z' => c - 'A',

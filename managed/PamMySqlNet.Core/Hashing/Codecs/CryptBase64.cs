@@ -15,6 +15,4 @@ public static class CryptBase64
             w >>= 6;
         }
     }
-
-    public static bool IsAlphabet(char c) => Alphabet.Contains(c);
 }
