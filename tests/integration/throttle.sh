@@ -30,9 +30,9 @@ one() {
 pam_suite_begin throttle
 mkdir -p "$WORK/run"
 mdb_add_user bob@example.test 'B0b-pass!'
-# throttle_table's documented schema, as shipped (build/examples/pam_throttle.sql), from the start:
+# throttle_table's documented schema, as shipped (docs/examples/pam_throttle.sql), from the start:
 # the parts without throttle_table= must leave it empty.
-mdb_sql "USE postfix; $(sed -n '/^CREATE TABLE/,/;$/p' "$REPO/build/examples/pam_throttle.sql")
+mdb_sql "USE postfix; $(sed -n '/^CREATE TABLE/,/;$/p' "$REPO/docs/examples/pam_throttle.sql")
          GRANT SELECT, INSERT, UPDATE, DELETE ON postfix.pam_throttle TO 'postfix'@'127.0.0.1'"
 # tsql SQL: a query on the table as the test sees it
 tsql() { mdb_sql "USE postfix; $*"; }

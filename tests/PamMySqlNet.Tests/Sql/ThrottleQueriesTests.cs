@@ -109,7 +109,7 @@ public class ThrottleQueriesTests
             Assert.Contains(column, create);
         string normalized(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(normalized(create), normalized(RepoFiles.Read("README.md")));
-        Assert.Contains(normalized(create), normalized(RepoFiles.Read("build/examples/pam_throttle.sql")));
+        Assert.Contains(normalized(create), normalized(RepoFiles.Read("docs/examples/pam_throttle.sql")));
         Assert.Contains(normalized(create), normalized(RepoFiles.Read("docs/man/pam_mysql_net.8")));
     }
 }
