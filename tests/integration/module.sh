@@ -9,25 +9,14 @@ set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/tests/lib/syslog.sh"
 syslog_private_namespace "$0" "$@"
-source "$REPO/tests/lib/check.sh"
-source "$REPO/tests/lib/harness.sh"
-source "$REPO/tests/lib/mariadb.sh"
+source "$REPO/tests/lib/pam_suite.sh"
 
+# The frame: WORK, syslog capture, MariaDB with the mailbox table and alice@example.test, SEED
+# (the seed's line + nodelay, so that each refused login does not sleep in libpam; the delay
+# itself is checked below with the seed line as it is), service and rc.
+pam_suite_begin module
 ETC_SERVICE=pmn-test-$$-$RANDOM
-module_stop() {
-  mdb_stop
-  syslog_stop
-  rm -f "/etc/pam.d/$ETC_SERVICE"
-}
-harness_begin module module_stop
-
-mkdir -p "$WORK/pam.d"
-echo "auth required pam_deny.so" >"$WORK/pam.d/other"
-syslog_start "$WORK/syslog"
-mdb_start "$WORK/db" || harness_fatal "MariaDB did not start"
-mdb_seed_mailbox
-mdb_sql "GRANT SELECT ON postfix.* TO 'postfix'@'127.0.0.1'"
-mdb_add_user alice@example.test 'S3cret!'
+on_exit rm -f "/etc/pam.d/$ETC_SERVICE"
 mdb_add_user 'bob@example.test' 'pässwörd ü'
 mdb_set_password nullpw@example.test NULL
 mdb_set_password emptypw@example.test ''
@@ -35,24 +24,7 @@ mdb_set_password broken@example.test '$1$abc'
 mdb_set_password plain@example.test 'plain-text-pw'
 mdb_add_user inactive@example.test 'S3cret!'
 mdb_sql "UPDATE postfix.mailbox SET active = 0 WHERE username = 'inactive@example.test'"
-
-SEED_LINE="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password crypt=1 md5=1"
-# Most services here add nodelay, so that each refused login does not sleep 2 s in libpam;
-# the delay itself is checked below with the seed line as it is.
-SEED="$SEED_LINE nodelay"
-
-# service NAME ARGS...: a private service file with auth and account lines for the module
-service() {
-  local name=$1; shift
-  printf 'auth required %s %s\naccount required %s %s\n' "$MODULE" "$*" "$MODULE" "$*" >"$WORK/pam.d/$name"
-}
-
-# rc SERVICE USER PASSWORD [auth|acct]: the PAM code the module returned
-rc() {
-  "$HOST" "$WORK/pam.d" "$1" "$2" "$3" -1 "${4:-auth}" 2>&1 | sed -n 's/.*rc=\([0-9-]*\).*/\1/p' | head -n 1
-}
-
-PAM_SUCCESS=0 PAM_SERVICE_ERR=3 PAM_AUTH_ERR=7 PAM_AUTHINFO_UNAVAIL=9 PAM_USER_UNKNOWN=10
+SEED_LINE=${SEED% nodelay}
 
 echo "# build properties"
 check_true "core is linked NODELETE" bash -c "readelf -d '$OUT/pam_mysql_net_core.so' | grep -q 'FLAGS_1.*NODELETE'"
