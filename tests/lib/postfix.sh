@@ -18,6 +18,8 @@
 #   pf_start / pf_stop                -> start; stop and wait for every process of the instance
 #   pf_alive                          -> true while the master runs
 
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/procs.sh"
+
 pf_ensure_installed() {
   pkg_need postfix postfix
   pkg_need swaks swaks
@@ -87,20 +89,12 @@ pf_start() {
 # The master is a session leader: the instance is every process in its process group.
 pf_group_pids() {
   [ -n "${PF_MASTER_PID:-}" ] || return 0
-  ps -eo pid=,pgid=,stat= | awk -v g="$PF_MASTER_PID" '$2 == g && $3 !~ /^Z/ { print $1 }'
+  pgroup_members "$PF_MASTER_PID"
 }
 
 pf_stop() {
   [ -n "${PF_MASTER_PID:-}" ] || return 0
   timeout 20 postfix -c "$PF_CONF" stop >/dev/null 2>&1
-  for _ in $(seq 1 50); do
-    [ -z "$(pf_group_pids)" ] && break
-    sleep 0.1
-  done
-  if [ -n "$(pf_group_pids)" ]; then
-    echo "# postfix master $PF_MASTER_PID still running after stop; sending SIGKILL"
-    kill -KILL -- "-$PF_MASTER_PID" 2>/dev/null
-    sleep 0.2
-  fi
+  pgroup_reap "$PF_MASTER_PID" "postfix master $PF_MASTER_PID, after postfix stop,"
   PF_MASTER_PID=
 }

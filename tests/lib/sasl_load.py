@@ -12,6 +12,9 @@
       where bad = requests whose answer was not the expected one (OK for the right password,
       NO for a wrong one), slow = answers that took 1 s or more. --csv writes one row per request: start,end (epoch s),kind,result,ms.
 
+  sasl_load.py ask --mux MUX --service SVC --user=U --password=P [--realm=R]
+      One request, as testsaslauthd sends it; prints "0: " and saslauthd's answer (or CLOSED).
+
   sasl_load.py window --csv FILE [--from T] [--to T]
       The same counts for the requests that started in [T, T) (epoch seconds), plus
       first/last: the start times of the first and last bad request.
@@ -34,7 +37,9 @@ def field(s):
     return struct.pack(">H", len(b)) + b
 
 
-def one_request(mux, service, user, password, realm, timeout):
+def ask(mux, service, user, password, realm, timeout=None):
+    """One request on its own connection; saslauthd's whole answer ("OK ...", "NO ..."), or ""
+    when it closed the connection without one. Socket errors propagate."""
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(timeout)
     try:
@@ -46,15 +51,20 @@ def one_request(mux, service, user, password, realm, timeout):
             if not chunk:
                 break
             data += chunk
+    finally:
+        s.close()
+    return data[2:].decode("utf-8", "replace") if len(data) >= 2 else ""
+
+
+def one_request(mux, service, user, password, realm, timeout):
+    try:
+        answer = ask(mux, service, user, password, realm, timeout)
     except socket.timeout:
         return "TIMEOUT"
     except OSError:
         return "ERROR"
-    finally:
-        s.close()
-    if len(data) < 2:
+    if not answer:
         return "CLOSED"
-    answer = data[2:].decode("utf-8", "replace")
     if answer.startswith("OK"):
         return "OK"
     if answer.startswith("NO"):
@@ -158,12 +168,23 @@ def main():
     r.add_argument("--timeout", type=float, default=20.0)
     r.add_argument("--csv")
     r.add_argument("--stop-file", help="stop early once this file exists")
+    a = sub.add_parser("ask")
+    a.add_argument("--mux", required=True)
+    a.add_argument("--service", required=True)
+    a.add_argument("--user", required=True)
+    a.add_argument("--password", required=True)
+    a.add_argument("--realm", default="")
     w = sub.add_parser("window")
     w.add_argument("--csv", required=True)
     w.add_argument("--from", dest="from_", type=float)
     w.add_argument("--to", type=float)
     args = p.parse_args()
-    run(args) if args.cmd == "run" else window(args)
+    if args.cmd == "ask":
+        print("0: %s" % (ask(args.mux, args.service, args.user, args.password, args.realm) or "CLOSED"))
+    elif args.cmd == "run":
+        run(args)
+    else:
+        window(args)
 
 
 if __name__ == "__main__":

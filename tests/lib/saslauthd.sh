@@ -17,6 +17,8 @@
 # SASL_AUTH_TIMEOUT (default 20 s) bounds every request; SASL_MS holds its duration in ms.
 
 SASL_AUTH_TIMEOUT=${SASL_AUTH_TIMEOUT:-20}
+SASL_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$SASL_LIB_DIR/procs.sh"
 
 sasl_ensure_installed() {
   pkg_need saslauthd sasl2-bin
@@ -75,7 +77,7 @@ sasl_alive() { [ -n "${SASL_PID:-}" ] && sasl_pid_running "$SASL_PID"; }
 # PIDs of every live process in saslauthd's process group (master and workers).
 sasl_group_pids() {
   [ -n "${SASL_PID:-}" ] || return 0
-  ps -eo pid=,pgid=,stat= | awk -v g="$SASL_PID" '$2 == g && $3 !~ /^Z/ { print $1 }'
+  pgroup_members "$SASL_PID"
 }
 
 # saslauthd's SIGTERM handler signals its group and logs (stdio) from the handler; now and then a
@@ -83,15 +85,7 @@ sasl_group_pids() {
 sasl_stop() {
   [ -n "${SASL_PID:-}" ] || return 0
   kill -TERM "$SASL_PID" 2>/dev/null
-  for _ in $(seq 1 50); do
-    [ -z "$(sasl_group_pids)" ] && break
-    sleep 0.1
-  done
-  if [ -n "$(sasl_group_pids)" ]; then
-    echo "# saslauthd group $SASL_PID ignored SIGTERM; sending SIGKILL"
-    kill -KILL -- "-$SASL_PID" 2>/dev/null
-    sleep 0.2
-  fi
+  pgroup_reap "$SASL_PID" "saslauthd group $SASL_PID, after SIGTERM,"
   SASL_PID=
 }
 
@@ -124,25 +118,8 @@ sasl_classify() {
 sasl_auth_raw() {
   local start out rc
   start=$(date +%s%N)
-  out=$(timeout "$SASL_AUTH_TIMEOUT" python3 - "$SASL_MUX" "$SASL_SERVICE" "$1" "$2" "${3:-}" <<'PY'
-import socket, struct, sys
-mux, service, user, password, realm = sys.argv[1:6]
-def field(s):
-    b = s.encode("utf-8", "surrogateescape")
-    return struct.pack(">H", len(b)) + b
-s = socket.socket(socket.AF_UNIX)
-s.connect(mux)
-s.sendall(field(user) + field(password) + field(service) + field(realm))
-data = b""
-while True:
-    chunk = s.recv(4096)
-    if not chunk:
-        break
-    data += chunk
-answer = data[2:].decode("utf-8", "replace") if len(data) >= 2 else ""
-print("0: %s" % (answer if answer else "CLOSED"))
-PY
-  )
+  out=$(timeout "$SASL_AUTH_TIMEOUT" python3 "$SASL_LIB_DIR/sasl_load.py" ask --mux="$SASL_MUX" \
+    --service="$SASL_SERVICE" --user="$1" --password="$2" --realm="${3:-}")
   rc=$?
   SASL_MS=$(( ($(date +%s%N) - start) / 1000000 ))
   SASL_RESULT=$(sasl_classify "$rc" "$out")
