@@ -152,15 +152,18 @@ def window(args):
     print_counts(summarize(rows))
 
 
+def request_arguments(parser):
+    """What one saslauthd request needs: where, and the four fields."""
+    for name in ("--mux", "--service", "--user", "--password"):
+        parser.add_argument(name, required=True)
+    parser.add_argument("--realm", default="")
+    return parser
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
-    r = sub.add_parser("run")
-    r.add_argument("--mux", required=True)
-    r.add_argument("--service", required=True)
-    r.add_argument("--user", required=True)
-    r.add_argument("--password", required=True)
-    r.add_argument("--realm", default="")
+    r = request_arguments(sub.add_parser("run"))
     r.add_argument("--concurrency", type=int, default=8)
     r.add_argument("--duration", type=float, default=10.0)
     r.add_argument("--count", type=int, default=0)
@@ -168,12 +171,7 @@ def main():
     r.add_argument("--timeout", type=float, default=20.0)
     r.add_argument("--csv")
     r.add_argument("--stop-file", help="stop early once this file exists")
-    a = sub.add_parser("ask")
-    a.add_argument("--mux", required=True)
-    a.add_argument("--service", required=True)
-    a.add_argument("--user", required=True)
-    a.add_argument("--password", required=True)
-    a.add_argument("--realm", default="")
+    request_arguments(sub.add_parser("ask"))
     w = sub.add_parser("window")
     w.add_argument("--csv", required=True)
     w.add_argument("--from", dest="from_", type=float)
