@@ -16,23 +16,7 @@
 #include <security/pam_appl.h>
 
 #include "../hosts/pam_answer.h"
-
-static long status_field(const char *name)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long value = -1;
-    size_t n = strlen(name);
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, name, n) == 0 && line[n] == ':') {
-            value = strtol(line + n + 1, NULL, 10);
-            break;
-        }
-    }
-    if (f != NULL)
-        fclose(f);
-    return value;
-}
+#include "../hosts/proc_status.h"
 
 int main(int argc, char **argv)
 {

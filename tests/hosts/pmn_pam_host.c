@@ -44,6 +44,8 @@
 #include <sys/wait.h>
 #include <security/pam_appl.h>
 
+#include "proc_status.h"
+
 static const char *confdir, *service, *user, *password, *rhost;
 
 /* The answer to a prompt: the password-change prompts take theirs from the environment. */
@@ -104,23 +106,6 @@ static int run_op(const char *secret, enum op op)
 static int run_once(const char *secret, int acct)
 {
     return run_op(secret, acct ? OP_ACCT : OP_AUTH);
-}
-
-static long status_field(const char *name)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long value = -1;
-    size_t n = strlen(name);
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, name, n) == 0 && line[n] == ':') {
-            value = strtol(line + n + 1, NULL, 10);
-            break;
-        }
-    }
-    if (f != NULL)
-        fclose(f);
-    return value;
 }
 
 static long count_fds(void)
