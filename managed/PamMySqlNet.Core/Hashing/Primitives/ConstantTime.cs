@@ -10,6 +10,15 @@ public static class ConstantTime
     public static bool Equals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
         a.Length == b.Length && CryptographicOperations.FixedTimeEquals(a, b);
 
+    /// <summary>A computed digest against the stored one, in constant time; the computed bytes are
+    /// wiped before the answer is returned (the verify tail every digest scheme shares).</summary>
+    public static VerifyResult MatchAndWipe(Span<byte> computed, ReadOnlySpan<byte> stored)
+    {
+        bool ok = CryptographicOperations.FixedTimeEquals(computed, stored);
+        CryptographicOperations.ZeroMemory(computed);
+        return ok ? VerifyResult.Match : VerifyResult.NoMatch;
+    }
+
     /// <summary>ASCII/UTF-8 text compared as bytes.</summary>
     public static bool Equals(string computed, string stored)
     {

@@ -83,9 +83,7 @@ public static class CramMd5
             return VerifyResult.Malformed;
         Span<byte> ctx = stackalloc byte[32];
         Context(password, ctx);
-        bool ok = CryptographicOperations.FixedTimeEquals(ctx, raw);
-        CryptographicOperations.ZeroMemory(ctx);
-        return ok ? VerifyResult.Match : VerifyResult.NoMatch;
+        return ConstantTime.MatchAndWipe(ctx, raw);
     }
 
     internal static void Context(ReadOnlySpan<byte> password, Span<byte> output)

@@ -52,9 +52,7 @@ public static class Digests
             return VerifyResult.Malformed;
         Span<byte> d = stackalloc byte[size];
         Compute(alg, password, raw[size..], d);
-        bool ok = CryptographicOperations.FixedTimeEquals(d, raw[..size]);
-        CryptographicOperations.ZeroMemory(d);
-        return ok ? VerifyResult.Match : VerifyResult.NoMatch;
+        return ConstantTime.MatchAndWipe(d, raw[..size]);
     }
 
     /// <summary>An unsalted digest as hex of either case (pam_mysql crypt=3/4/8/9).</summary>
@@ -101,9 +99,7 @@ public static class MySqlPassword
         Span<byte> d = stackalloc byte[20];
         SHA1.HashData(password, d);
         SHA1.HashData(d, d);
-        bool ok = CryptographicOperations.FixedTimeEquals(d, raw);
-        CryptographicOperations.ZeroMemory(d);
-        return ok ? VerifyResult.Match : VerifyResult.NoMatch;
+        return ConstantTime.MatchAndWipe(d, raw);
     }
 
     /// <summary>OLD_PASSWORD(): 16 hex digits; spaces and tabs in the password are skipped.</summary>
@@ -113,9 +109,7 @@ public static class MySqlPassword
             return VerifyResult.Malformed;
         Span<byte> d = stackalloc byte[8];
         Hash323(password, d);
-        bool ok = CryptographicOperations.FixedTimeEquals(d, raw);
-        CryptographicOperations.ZeroMemory(d);
-        return ok ? VerifyResult.Match : VerifyResult.NoMatch;
+        return ConstantTime.MatchAndWipe(d, raw);
     }
 
     /// <summary>The two 31-bit words of OLD_PASSWORD(), big-endian (as its hex text reads).</summary>
@@ -150,8 +144,6 @@ public static class Joomla15
         byte[] salt = System.Text.Encoding.ASCII.GetBytes(stored[33..]);
         Span<byte> d = stackalloc byte[16];
         Digests.Compute(DigestAlgorithm.Md5, password, salt, d);
-        bool ok = CryptographicOperations.FixedTimeEquals(d, raw);
-        CryptographicOperations.ZeroMemory(d);
-        return ok ? VerifyResult.Match : VerifyResult.NoMatch;
+        return ConstantTime.MatchAndWipe(d, raw);
     }
 }

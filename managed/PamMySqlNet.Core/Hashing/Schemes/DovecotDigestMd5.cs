@@ -24,8 +24,6 @@ internal static class DovecotDigestMd5
         string prefix = at < 0 ? userName + "::" : $"{userName[..at]}:{userName[(at + 1)..]}:";
         Span<byte> d = stackalloc byte[16];
         Digests.Compute(DigestAlgorithm.Md5, System.Text.Encoding.UTF8.GetBytes(prefix), password, d);
-        bool ok = CryptographicOperations.FixedTimeEquals(d, raw);
-        CryptographicOperations.ZeroMemory(d);
-        return ok ? VerifyResult.Match : VerifyResult.NoMatch;
+        return ConstantTime.MatchAndWipe(d, raw);
     }
 }

@@ -126,9 +126,7 @@ public static class DovecotPbkdf2
         byte[] salt = Encoding.ASCII.GetBytes(parts[0]);
         Span<byte> d = stackalloc byte[20];
         Rfc2898DeriveBytes.Pbkdf2(password, salt, d, (int)rounds, HashAlgorithmName.SHA1);
-        bool ok = CryptographicOperations.FixedTimeEquals(d, expected);
-        CryptographicOperations.ZeroMemory(d);
-        return ok ? VerifyResult.Match : VerifyResult.NoMatch;
+        return ConstantTime.MatchAndWipe(d, expected);
     }
 }
 
