@@ -49,7 +49,7 @@ public static class Program
             // The helper often runs under the host's address-space cap (Dovecot, vsftpd): the
             // runtime's threads share the main malloc arena instead of reserving 64 MiB each. The
             // shim also sets MALLOC_ARENA_MAX=1, which glibc ignores in setuid-started helpers.
-            Interop.LibCMalloc.MallOpt(Interop.LibCMalloc.ArenaMax, 1);
+            _ = Interop.LibCMalloc.MallOpt(Interop.LibCMalloc.ArenaMax, 1);
             return RunHelper();
         }
         return Dispatch(args, CliContext.FromConsole());

@@ -28,6 +28,8 @@ namespace PamMySqlNet.Daemon;
 ///   SIGHUP: drop every cache (<see cref="ProcessCaches"/>).</item>
 /// </list>
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001",
+    Justification = "One per process, alive until exit; worker threads may still read _stop after Run returns, so it is never disposed.")]
 internal sealed class BrokerDaemon(ListenSocket listener, int workers)
 {
     public const int MaxSlow = 1024;

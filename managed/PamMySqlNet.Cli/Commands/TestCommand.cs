@@ -56,7 +56,7 @@ public static unsafe class TestCommand
             int acct = auth == 0 ? LibPam.AccountManagement(handle, 0) : -1;
             if (acct >= 0)
                 io.Stdout.WriteLine($"pam_acct_mgmt:    {Explain(acct)}");
-            LibPam.End(handle, auth == 0 ? acct : auth);
+            _ = LibPam.End(handle, auth == 0 ? acct : auth);
             if (auth != 0 || acct != 0)
                 io.Stdout.WriteLine($"the module's reason is in the auth log: lines starting 'pam_mysql_net({service}:'");
             return auth == 0 && acct == 0 ? ExitCodes.Ok : ExitCodes.NoMatch;

@@ -24,7 +24,7 @@ internal sealed class SharedCounters(IThrottleTable table, string tableName, Thr
 
     /// <summary>The keys that go to the table, with the failures that throttle each (a key longer
     /// than the column is counted in memory only).</summary>
-    private IReadOnlyList<(string Key, int Threshold)> Keys()
+    private List<(string Key, int Threshold)> Keys()
     {
         var keys = new List<(string, int)>(ThrottleQueries.MaxKeys);
         if (addressKey is not null && Fits(addressKey))

@@ -7,7 +7,7 @@ namespace PamMySqlNet.Data;
 public interface IThrottleTable
 {
     /// <summary>The rows of these keys (1 or 2); null when the table could not be read.</summary>
-    IReadOnlyList<ThrottleRow>? Read(IReadOnlyList<string> keys, out string? error);
+    IReadOnlyList<ThrottleRow>? Read(IReadOnlyList<string> keys, out string? problem);
 
     /// <summary>One failed login, counted for each key with the threshold that throttles it;
     /// null when done, else why not.</summary>

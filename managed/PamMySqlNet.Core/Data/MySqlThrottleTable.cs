@@ -8,7 +8,7 @@ namespace PamMySqlNet.Data;
 /// (<see cref="MySqlUserStore.WithConnection"/>): parameterized statements only.</summary>
 internal sealed class MySqlThrottleTable(MySqlUserStore store, ThrottleQueries queries) : IThrottleTable
 {
-    public IReadOnlyList<ThrottleRow>? Read(IReadOnlyList<string> keys, out string? error)
+    public IReadOnlyList<ThrottleRow>? Read(IReadOnlyList<string> keys, out string? problem)
     {
         var (rows, detail) = store.WithConnection<(IReadOnlyList<ThrottleRow>?, string?)>(
             (connection, _) =>
@@ -34,7 +34,7 @@ internal sealed class MySqlThrottleTable(MySqlUserStore store, ThrottleQueries q
             },
             (_, why) => (null, why),
             idempotent: true);
-        error = detail;
+        problem = detail;
         return rows;
     }
 

@@ -51,9 +51,9 @@ public static partial class SigPipeGuard
             var zero = new LibC.TimeSpec();
             // Consume the SIGPIPE a write to a dead server left pending (at most one is queued).
             if (LibC.SigPending(pending) == 0 && Has(pending))
-                LibC.SigTimedWait(set, null, &zero);
+                _ = LibC.SigTimedWait(set, null, &zero);
             fixed (ulong* old = _old)
-                LibC.PThreadSigMask(SIG_SETMASK, old, null);
+                _ = LibC.PThreadSigMask(SIG_SETMASK, old, null);
         }
     }
 

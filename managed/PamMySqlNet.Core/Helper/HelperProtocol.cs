@@ -103,16 +103,16 @@ public ref struct PayloadReader(ReadOnlySpan<byte> data)
     public string? ReadString() => ReadBytes() is { } b ? System.Text.Encoding.UTF8.GetString(b) : null;
 }
 
-/// <summary>Builds a payload field by field.</summary>
+/// <summary>Builds a payload field by field. When the buffer grows, the old one is wiped: a
+/// payload may hold a password.</summary>
 public sealed class PayloadWriter
 {
-    private readonly MemoryStream _buffer = new();
+    private byte[] _buffer = new byte[64];
+    private int _length;
 
     public PayloadWriter Int(int value)
     {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(b, value);
-        _buffer.Write(b);
+        BinaryPrimitives.WriteInt32LittleEndian(Reserve(4), value);
         return this;
     }
 
@@ -122,12 +122,26 @@ public sealed class PayloadWriter
     public PayloadWriter Bytes(ReadOnlySpan<byte> value)
     {
         Int(value.Length);
-        _buffer.Write(value);
+        value.CopyTo(Reserve(value.Length));
         return this;
     }
 
     /// <summary>Wipes the buffer (it may hold a password).</summary>
-    public void Clear() => System.Security.Cryptography.CryptographicOperations.ZeroMemory(_buffer.GetBuffer());
+    public void Clear() => System.Security.Cryptography.CryptographicOperations.ZeroMemory(_buffer);
 
-    public ReadOnlySpan<byte> Span => _buffer.GetBuffer().AsSpan(0, (int)_buffer.Length);
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
+
+    private Span<byte> Reserve(int count)
+    {
+        if (count > _buffer.Length - _length)
+        {
+            var bigger = new byte[Math.Max(_buffer.Length * 2, _length + count)];
+            _buffer.AsSpan(0, _length).CopyTo(bigger);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(_buffer);
+            _buffer = bigger;
+        }
+        var span = _buffer.AsSpan(_length, count);
+        _length += count;
+        return span;
+    }
 }

@@ -19,7 +19,7 @@ public static class UnixFiles
         }
         finally
         {
-            LibC.Close(fd);
+            _ = LibC.Close(fd);
         }
     }
 

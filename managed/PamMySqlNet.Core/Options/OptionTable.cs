@@ -230,7 +230,7 @@ public static class OptionTable
             ? value
             : throw new OptionValueException($"broker_socket must be an absolute path of at most 107 bytes");
 
-    private static IReadOnlyList<DbEndpoint> ParseHosts(string value)
+    private static List<DbEndpoint> ParseHosts(string value)
     {
         var list = new List<DbEndpoint>();
         foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))

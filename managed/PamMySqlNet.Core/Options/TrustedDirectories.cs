@@ -77,7 +77,7 @@ public static class TrustedDirectories
                 : $"directory {walked} cannot be examined";
             if (error is not null)
             {
-                LibC.Close(fd);
+                _ = LibC.Close(fd);
                 return null;
             }
             if (i == names.Count - 1)
@@ -85,7 +85,7 @@ public static class TrustedDirectories
             // O_PATH | O_NOFOLLOW opens a symbolic link itself, which Problem then refuses.
             int next = LibC.OpenAt(fd, names[i], LibC.O_PATH | LibC.O_NOFOLLOW | LibC.O_CLOEXEC);
             int errno = Marshal.GetLastPInvokeError();
-            LibC.Close(fd);
+            _ = LibC.Close(fd);
             walked = (walked == "/" ? "/" : walked + "/") + names[i];
             if (next < 0)
             {

@@ -38,10 +38,10 @@ public class SharedThrottleFlowTests : IDisposable
         public string? Fail;
         public List<(string Key, int Threshold)> LastUpsert = new();
 
-        public IReadOnlyList<ThrottleRow>? Read(IReadOnlyList<string> keys, out string? error)
+        public IReadOnlyList<ThrottleRow>? Read(IReadOnlyList<string> keys, out string? problem)
         {
             Reads++;
-            error = Fail;
+            problem = Fail;
             return Fail is null ? keys.Where(Rows.ContainsKey).Select(k => Rows[k]).ToList() : null;
         }
 
