@@ -33,6 +33,11 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
 
     public const string UserParameter = "@pmn_user";
     public const string HashParameter = "@pmn_hash";
+    public const string OldHashParameter = "@pmn_old";
+
+    /// <summary>rehash=: <see cref="Update"/> only while the stored value is still, byte for byte, the one
+    /// the login verified (compare-and-set: a password changed meanwhile is never overwritten).</summary>
+    public string Rehash { get; init; } = "";
     public const string MessageParameter = "@pmn_msg";
     public const string HostParameter = "@pmn_host";
     public const string RHostParameter = "@pmn_rhost";
@@ -60,7 +65,11 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
             return null;
         string? sampled = s.Select is null ? GeneratedLookupWithSample(s, where, whereUse) : null;
         var throttle = s.Throttle.Table is { } table ? new ThrottleQueries(table) : null;
-        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s, where), log, sampled, throttle);
+        string update = BuildUpdate(s, where);
+        return new QuerySet(lookup, s.StatColumn is not null, update, log, sampled, throttle)
+        {
+            Rehash = $"{update} AND {s.PasswdColumn} = BINARY {OldHashParameter}",
+        };
     }
 
     private static string GeneratedLookup(ModuleSettings s, string? where)
