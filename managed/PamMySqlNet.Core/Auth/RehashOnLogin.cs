@@ -34,7 +34,9 @@ public static class RehashOnLogin
         {
             fresh = NewPasswordFormat.Rehashed(s, target, password);
         }
-        catch (ArgumentException e)
+        // Never the login's failure: a cost the hasher refuses, or OpenSSL failing (its SHA-2 and
+        // random bytes; seen in a helper under a 64 MiB address-space cap).
+        catch (Exception e) when (e is ArgumentException or System.Security.Cryptography.CryptographicException)
         {
             log.Write(LogLevel.Err, $"rehash failed for {who}: {e.Message}");
             return;
