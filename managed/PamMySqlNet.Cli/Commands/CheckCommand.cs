@@ -122,6 +122,9 @@ public static class CheckCommand
         io.Stdout.WriteLine(s.Rehash is { } target
             ? $"  rehash: to {target} after a successful login, compare-and-set into {s.UpdateTable ?? s.Table} (writing is not tried; the module's database user needs UPDATE on it)"
             : "  rehash: off");
+        string[] hooks = [.. new[] { ("auth_succ_query", s.AuthSuccQuery), ("auth_fail_query", s.AuthFailQuery) }
+            .Where(h => h.Item2 is not null).Select(h => h.Item1)];
+        io.Stdout.WriteLine($"  login hooks: {(hooks.Length == 0 ? "none" : string.Join(", ", hooks) + " (not run by check)")}");
         if (s.ServerPublicKey is { } keyFile && !File.Exists(keyFile))
             Problem($"server_public_key {keyFile} does not exist");
         var (route, routeProblem) = BrokerProbe.Describe(s);

@@ -92,7 +92,10 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
     private PamCode Audited(PamCode result)
     {
         if (!_refusedShared && result is PamCode.Success or PamCode.AuthErr or PamCode.UserUnknown)
+        {
             _audit.Write(result == PamCode.Success ? SqlAudit.AuthSuccess : SqlAudit.AuthFailure);
+            LoginHooks.Run(settings, store, log, request, succeeded: result == PamCode.Success);
+        }
         return result;
     }
 

@@ -105,6 +105,18 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
             },
             (status, detail) => new WriteResult(status, detail));
 
+    public WriteResult RunLoginHook(bool succeeded, string userName) => (succeeded ? queries.AuthSucceeded : queries.AuthFailed) is not { } statement
+        ? new WriteResult(WriteStatus.Done)
+        : WithConnection(
+            (connection, endpoint) =>
+            {
+                using var command = new MySqlCommand(statement, connection);
+                BindUser(command, userName);
+                command.ExecuteNonQuery();
+                return new WriteResult(WriteStatus.Done);
+            },
+            (status, detail) => new WriteResult(status, detail));
+
     /// <summary>The user name and the other values the select/where placeholders stand for
     /// (<see cref="Placeholders"/>); a statement that names fewer ignores the rest.</summary>
     private void BindUser(MySqlCommand command, string userName)

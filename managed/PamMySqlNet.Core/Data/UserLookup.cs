@@ -65,6 +65,10 @@ public interface IUserStore
     WriteResult ReplacePassword(string userName, string oldStoredPassword, string newStoredPassword) =>
         new(WriteStatus.Failed, "this store cannot compare-and-set");
 
+    /// <summary>Runs auth_succ_query (<paramref name="succeeded"/>) or auth_fail_query for the user;
+    /// Done when that one is not set (stores without hooks: Failed).</summary>
+    WriteResult RunLoginHook(bool succeeded, string userName) => new(WriteStatus.Failed, "this store runs no login hooks");
+
     WriteResult WriteLog(LogRow row);
 
     /// <summary>throttle_table, when configured and the store can hold it; null: counters in memory only.</summary>

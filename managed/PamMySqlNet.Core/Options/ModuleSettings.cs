@@ -68,6 +68,11 @@ public sealed record ModuleSettings
     /// rewritten in it (<see cref="Auth.RehashOnLogin"/>); null = never.</summary>
     public Auth.RehashTarget? Rehash { get; init; }
 
+    /// <summary>auth_succ_query / auth_fail_query: statements run after a login succeeded or failed
+    /// (<see cref="Auth.LoginHooks"/>), placeholders as in where=; null = none.</summary>
+    public string? AuthSuccQuery { get; init; }
+    public string? AuthFailQuery { get; init; }
+
     public bool SqlLog { get; init; }
     public string? LogTable { get; init; }
     public string? LogMsgColumn { get; init; }
