@@ -42,6 +42,8 @@ SUITES=(
   tests/integration/broker.sh         # the resident daemon: routes, trust, setuid host, kills, load, fuzz, pool
   tests/integration/throttle.sh       # brute-force throttling: lock-out, release, daemon-wide counters, throttle_table, daemon --status
   tests/integration/admin.sh          # mail hosts: placeholders, default_scheme, weak_schemes, RSA keys, saslauthd facts
+  tests/integration/hooks.sh          # auth_succ_query / auth_fail_query: counters, placeholders as values, failing hooks change nothing
+  tests/integration/rehash.sh         # rehash on login: MD5-crypt to SHA-512-crypt/argon2id once, compare-and-set, no privilege, routes
   tests/integration/failover.sh       # primary+replica and Galera, servers killed under load
   tests/integration/faults.sh         # stop/freeze/restart under load, saslauthd -n 0/-n 4, endurance
   tests/integration/differential.sh   # the same cases through Debian's pam_mysql.so and ours

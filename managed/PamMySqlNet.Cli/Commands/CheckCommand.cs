@@ -119,6 +119,12 @@ public static class CheckCommand
         io.Stdout.WriteLine($"  options: ok (crypt={CryptModeNames.Name(s.Crypt)}, {s.Hosts.Count} server(s))");
         io.Stdout.WriteLine($"  stored values: {(s.DefaultScheme is { } ds ? $"without a prefix read as {{{ds}}}" : "without a prefix detected by shape")}" +
                             $"; weak schemes: {PamMySqlNet.Auth.WeakSchemes.Name(s.WeakSchemes)}");
+        io.Stdout.WriteLine(s.Rehash is { } target
+            ? $"  rehash: to {target} after a successful login, compare-and-set into {s.UpdateTable ?? s.Table} (writing is not tried; the module's database user needs UPDATE on it)"
+            : "  rehash: off");
+        string[] hooks = [.. new[] { ("auth_succ_query", s.AuthSuccQuery), ("auth_fail_query", s.AuthFailQuery) }
+            .Where(h => h.Item2 is not null).Select(h => h.Item1)];
+        io.Stdout.WriteLine($"  login hooks: {(hooks.Length == 0 ? "none" : string.Join(", ", hooks) + " (not run by check)")}");
         if (s.ServerPublicKey is { } keyFile && !File.Exists(keyFile))
             Problem($"server_public_key {keyFile} does not exist");
         var (route, routeProblem) = BrokerProbe.Describe(s);
@@ -202,8 +208,11 @@ public static class CheckCommand
                     : Describe(s, PamMySqlNet.Auth.DefaultScheme.Apply(s, stored))
                       + (PamMySqlNet.Auth.WeakSchemes.Of(s, PamMySqlNet.Auth.DefaultScheme.Apply(s, stored)) is { } weak
                           ? $" (weak: {weak}; weak_schemes={PamMySqlNet.Auth.WeakSchemes.Name(s.WeakSchemes)})" : "");
+                string rehash = s.Rehash is { } target && found.StoredPassword is { Length: > 0 } value
+                    ? $"; rehashed to {target} at the next login: {(PamMySqlNet.Auth.RehashPolicy.IsBelow(target, PamMySqlNet.Auth.DefaultScheme.Apply(s, value)) ? "yes" : "no")}"
+                    : "";
                 io.Stdout.WriteLine($"  user '{user}': found; stored password scheme: {scheme}" +
-                                    (found.AccountStatus is { } st ? $"; status {st}" : ""));
+                                    (found.AccountStatus is { } st ? $"; status {st}" : "") + rehash);
                 return 0;
             case LookupStatus.NotFound:
                 io.Stdout.WriteLine($"  PROBLEM: user '{user}': not found by the module's query");

@@ -92,7 +92,10 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
     private PamCode Audited(PamCode result)
     {
         if (!_refusedShared && result is PamCode.Success or PamCode.AuthErr or PamCode.UserUnknown)
+        {
             _audit.Write(result == PamCode.Success ? SqlAudit.AuthSuccess : SqlAudit.AuthFailure);
+            LoginHooks.Run(settings, store, log, request, succeeded: result == PamCode.Success);
+        }
         return result;
     }
 
@@ -160,7 +163,9 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         }
         // A process that has verified no row of this table yet (every one-shot host and fork helper)
         // reads one other row's scheme and cost in the same query, known user or not.
+        long started = Environment.TickCount64;
         var found = store.Lookup(request.User, withSample: !DummyHashes.Knows(settings));
+        long lookupMilliseconds = Environment.TickCount64 - started;
         if (found.Status is LookupStatus.Found or LookupStatus.NotFound && _gate is not null && !_gate.AdmitShared(log))
         {
             // No hash, known user or not: the servers sharing throttle_table throttle it.
@@ -173,8 +178,15 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             DummyHashes.VerifyAgainstDummy(settings, password, found.Sample is { } sample ? DefaultScheme.Apply(settings, sample) : null);
         if (found.Status != LookupStatus.Found)
             return (StoreFailures.Report(found, "authentication", Who, settings.Verbose, log), null);
-        return (Verify(password, found), found);
+        PamCode verified = Verify(password, found);
+        // Only after a real match of the typed password (not nullok's empty password, never a refusal).
+        if (verified == PamCode.Success && _matched is { } read)
+            RehashOnLogin.Run(settings, store, log, request, password, found.StoredPassword!, read, lookupMilliseconds);
+        return (verified, found);
     }
+
+    /// <summary>The stored value as crypt= read it, when the typed password matched it.</summary>
+    private string? _matched;
 
     private PamCode Verify(byte[] password, UserLookup found)
     {
@@ -185,6 +197,8 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         var result = PasswordVerifier.Verify(settings.Crypt, password, stored, VerifyOptionsFor(settings, request.User));
         if (result is VerifyResult.Match or VerifyResult.NoMatch)
             DummyHashes.Observe(settings, stored);
+        if (result == VerifyResult.Match)
+            _matched = stored;
         switch (result)
         {
             // Decided after the full check, so a weak row costs what any row costs, and the answer

@@ -18,7 +18,7 @@ public static class DefaultScheme
             : stored;
 
     /// <summary>A new crypt(3) hash as crypt=auto stores it: bare when the default scheme reads it so
-    /// (none, CRYPT, or the hash's own family), else with a <c>{CRYPT}</c> prefix, so that a table whose
+    /// (none, CRYPT, or the hash's own family), else with a <c>{CRYPT}</c> prefix (argon2id: <c>{ARGON2ID}</c>), so that a table whose
     /// bare values are, say, cleartext never reads the new hash as a password.</summary>
     public static string ForNewHash(ModuleSettings s, string cryptHash)
     {
@@ -26,8 +26,11 @@ public static class DefaultScheme
             : cryptHash.StartsWith("$5$", StringComparison.Ordinal) ? "SHA256-CRYPT"
             : cryptHash.StartsWith("$6$", StringComparison.Ordinal) ? "SHA512-CRYPT"
             : cryptHash.StartsWith("$2", StringComparison.Ordinal) ? "BLF-CRYPT"
+            : cryptHash.StartsWith("$argon2id$", StringComparison.Ordinal) ? "ARGON2ID"
             : null;
-        return s.DefaultScheme is null or "CRYPT" || s.DefaultScheme == family ? cryptHash : "{CRYPT}" + cryptHash;
+        if (s.DefaultScheme is null || s.DefaultScheme == family || s.DefaultScheme == "CRYPT" && family != "ARGON2ID")
+            return cryptHash;
+        return family == "ARGON2ID" ? "{ARGON2ID}" + cryptHash : "{CRYPT}" + cryptHash;
     }
 
     /// <summary>A scheme name the option accepts: a name of <see cref="DovecotSchemes"/>, optionally with

@@ -73,6 +73,14 @@ public static class NewPasswordFormat
         }
     }
 
+    /// <summary>The string <c>rehash=</c> writes: <paramref name="target"/>'s scheme and cost, fresh salt,
+    /// stored as crypt=1 (bare) or auto (<see cref="DefaultScheme.ForNewHash"/>) reads it.</summary>
+    public static string Rehashed(ModuleSettings s, RehashTarget target, ReadOnlySpan<byte> password)
+    {
+        string hash = PasswordHasher.Hash(target.Scheme, password, target.Cost);
+        return s.Crypt == CryptMode.Auto ? DefaultScheme.ForNewHash(s, hash) : hash;
+    }
+
     /// <summary>crypt(3) scheme for new passwords: blowfish, then sha512, sha256, md5; default SHA-512-crypt.</summary>
     public static PasswordHashScheme CryptScheme(ModuleSettings s) =>
         s.Blowfish ? PasswordHashScheme.BCrypt

@@ -61,15 +61,24 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
         (status, detail) => new UserLookup(status == WriteStatus.Unavailable ? LookupStatus.Unavailable : LookupStatus.QueryFailed, Detail: detail),
         idempotent: true);
 
-    public WriteResult UpdatePassword(string userName, string newStoredPassword) => WithConnection(
+    public WriteResult UpdatePassword(string userName, string newStoredPassword) =>
+        WritePassword(queries.Update, userName, null, newStoredPassword);
+
+    public WriteResult ReplacePassword(string userName, string oldStoredPassword, string newStoredPassword) =>
+        WritePassword(queries.Rehash, userName, oldStoredPassword, newStoredPassword);
+
+    /// <summary>One UPDATE of the password column that may change at most one row (a password change
+    /// needs exactly one; a compare-and-set may change none); anything else is rolled back.</summary>
+    private WriteResult WritePassword(string statement, string userName, string? oldStoredPassword, string newStoredPassword) => WithConnection(
         (connection, endpoint) =>
         {
             using var transaction = connection.BeginTransaction();
-            using var command = new MySqlCommand(queries.Update, connection, transaction);
+            using var command = new MySqlCommand(statement, connection, transaction);
             command.Parameters.AddWithValue(QuerySet.HashParameter, newStoredPassword);
+            if (oldStoredPassword is not null)
+                command.Parameters.AddWithValue(QuerySet.OldHashParameter, oldStoredPassword);
             BindUser(command, userName);
             int rows = command.ExecuteNonQuery();
-            // Exactly one row may change; anything else is rolled back.
             if (rows != 1)
             {
                 transaction.Rollback();
@@ -91,6 +100,18 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
                 command.Parameters.AddWithValue(QuerySet.HostParameter, row.Host);
                 command.Parameters.AddWithValue(QuerySet.RHostParameter, row.RHost);
                 command.Parameters.AddWithValue(QuerySet.PidParameter, row.Pid);
+                command.ExecuteNonQuery();
+                return new WriteResult(WriteStatus.Done);
+            },
+            (status, detail) => new WriteResult(status, detail));
+
+    public WriteResult RunLoginHook(bool succeeded, string userName) => (succeeded ? queries.AuthSucceeded : queries.AuthFailed) is not { } statement
+        ? new WriteResult(WriteStatus.Done)
+        : WithConnection(
+            (connection, endpoint) =>
+            {
+                using var command = new MySqlCommand(statement, connection);
+                BindUser(command, userName);
                 command.ExecuteNonQuery();
                 return new WriteResult(WriteStatus.Done);
             },

@@ -59,6 +59,16 @@ public interface IUserStore
     /// <summary>Stores a new password string for exactly one user.</summary>
     WriteResult UpdatePassword(string userName, string newStoredPassword);
 
+    /// <summary>rehash=: stores <paramref name="newStoredPassword"/> only while the user's value is still
+    /// <paramref name="oldStoredPassword"/>; <see cref="WriteStatus.WrongRowCount"/> with no row changed when
+    /// it is not (stores that cannot compare-and-set: Failed).</summary>
+    WriteResult ReplacePassword(string userName, string oldStoredPassword, string newStoredPassword) =>
+        new(WriteStatus.Failed, "this store cannot compare-and-set");
+
+    /// <summary>Runs auth_succ_query (<paramref name="succeeded"/>) or auth_fail_query for the user;
+    /// Done when that one is not set (stores without hooks: Failed).</summary>
+    WriteResult RunLoginHook(bool succeeded, string userName) => new(WriteStatus.Failed, "this store runs no login hooks");
+
     WriteResult WriteLog(LogRow row);
 
     /// <summary>throttle_table, when configured and the store can hold it; null: counters in memory only.</summary>

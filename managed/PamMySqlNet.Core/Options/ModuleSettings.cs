@@ -64,6 +64,14 @@ public sealed record ModuleSettings
     public bool Blowfish { get; init; }
     /// <summary>Cost for new sha-crypt (rounds) or bcrypt (log2 cost) hashes; null = the scheme's default.</summary>
     public int? Rounds { get; init; }
+    /// <summary>rehash: after a successful login, a stored value below this scheme and cost is
+    /// rewritten in it (<see cref="Auth.RehashOnLogin"/>); null = never.</summary>
+    public Auth.RehashTarget? Rehash { get; init; }
+
+    /// <summary>auth_succ_query / auth_fail_query: statements run after a login succeeded or failed
+    /// (<see cref="Auth.LoginHooks"/>), placeholders as in where=; null = none.</summary>
+    public string? AuthSuccQuery { get; init; }
+    public string? AuthFailQuery { get; init; }
 
     public bool SqlLog { get; init; }
     public string? LogTable { get; init; }

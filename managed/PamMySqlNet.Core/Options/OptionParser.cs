@@ -40,6 +40,8 @@ public static class OptionParser
                 notices);
         if (errors.Count == 0 && Auth.DefaultScheme.Problem(settings) is { } combination)
             errors.Add(combination);
+        if (errors.Count == 0 && Auth.RehashPolicy.Problem(settings) is { } rehash)
+            errors.Add(rehash);
         return new OptionParseResult(settings, unknown, errors) { Notices = notices };
     }
 

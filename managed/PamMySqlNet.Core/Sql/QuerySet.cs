@@ -33,6 +33,15 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
 
     public const string UserParameter = "@pmn_user";
     public const string HashParameter = "@pmn_hash";
+    public const string OldHashParameter = "@pmn_old";
+
+    /// <summary>rehash=: <see cref="Update"/> only while the stored value is still, byte for byte, the one
+    /// the login verified (compare-and-set: a password changed meanwhile is never overwritten).</summary>
+    public string Rehash { get; init; } = "";
+
+    /// <summary>auth_succ_query / auth_fail_query with their placeholders as parameters; null when not set.</summary>
+    public string? AuthSucceeded { get; init; }
+    public string? AuthFailed { get; init; }
     public const string MessageParameter = "@pmn_msg";
     public const string HostParameter = "@pmn_host";
     public const string RHostParameter = "@pmn_rhost";
@@ -58,9 +67,28 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
         string? log = null;
         if (s.SqlLog && (log = BuildLogInsert(s, out error)) is null)
             return null;
+        string? succeeded = Hook("auth_succ_query", s.AuthSuccQuery, ref error), failed = Hook("auth_fail_query", s.AuthFailQuery, ref error);
+        if (error is not null)
+            return null;
         string? sampled = s.Select is null ? GeneratedLookupWithSample(s, where, whereUse) : null;
         var throttle = s.Throttle.Table is { } table ? new ThrottleQueries(table) : null;
-        return new QuerySet(lookup, s.StatColumn is not null, BuildUpdate(s, where), log, sampled, throttle);
+        string update = BuildUpdate(s, where);
+        return new QuerySet(lookup, s.StatColumn is not null, update, log, sampled, throttle)
+        {
+            Rehash = $"{update} AND {s.PasswdColumn} = BINARY {OldHashParameter}",
+            AuthSucceeded = succeeded,
+            AuthFailed = failed,
+        };
+    }
+
+    /// <summary>A login hook's text with its placeholders as parameters; null when unset or when
+    /// <paramref name="error"/> (kept if already set) says why it cannot be used.</summary>
+    private static string? Hook(string option, string? text, ref string? error)
+    {
+        if (text is null || error is not null)
+            return null;
+        error = SqlTextRules.CheckFragment(option, text, required: true);
+        return error is null ? Placeholders.Expand(text, out _) : null;
     }
 
     private static string GeneratedLookup(ModuleSettings s, string? where)

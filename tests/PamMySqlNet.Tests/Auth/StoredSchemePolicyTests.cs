@@ -15,25 +15,19 @@ public class StoredSchemePolicyTests
     //   doveadm pw -s SSHA512 -p 'S3cret!'   (prefix stripped, as ViMbAdmin stores it)
     private const string Ssha512Bare = "4bfYiQ0rGoq4L0iX9/Gm4m9Zj396ME1qcHUc+QKseFw7cMRerBJwQNPBTXrYQkMXmm3ry/ux6Fsp8ERUM91EN1fX7+Y=";
     //   doveadm pw -s SHA512-CRYPT -p 'S3cret!'
-    private const string Sha512Crypt = "$6$VAsycTBEmAEVJnAw$y8ZgPSqOH7tabdyq7KGa3tPTji9KKTWt2cC399gbbuQ2xoA53b.f.o.1r/JcE0tf.q7jJcW5f4vYPBIlc9Ugz0";
+    internal const string Sha512Crypt = "$6$VAsycTBEmAEVJnAw$y8ZgPSqOH7tabdyq7KGa3tPTji9KKTWt2cC399gbbuQ2xoA53b.f.o.1r/JcE0tf.q7jJcW5f4vYPBIlc9Ugz0";
     //   openssl passwd -1 -salt Zx3QpL0a 'S3cret!'
-    private const string Md5Crypt = "$1$Zx3QpL0a$khRMgUIOFjtmgLE04xBsi.";
+    internal const string Md5Crypt = "$1$Zx3QpL0a$khRMgUIOFjtmgLE04xBsi.";
     //   mkpasswd -m des -S Zx 'S3cret!'
     private const string Des = "ZxWX4Yj7MeYvs";
     //   printf %s 'S3cret!' | openssl dgst -sha1 -binary | openssl dgst -sha1   (MySQL 4.1 PASSWORD(), upper case)
     private const string MySql41 = "*52A04EF78765E21ADCF174CC2A6E22A12FB7401A";
     //   doveadm pw -s ARGON2ID -p 'S3cret!'
-    private const string Argon2Id = "{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$zvYhwxCIHEWYChpOnQlnXw$G7OZzPDqVkgMji2teLH++dmm7PVvjB7HNQdZ716qouQ";
+    internal const string Argon2Id = "{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$zvYhwxCIHEWYChpOnQlnXw$G7OZzPDqVkgMji2teLH++dmm7PVvjB7HNQdZ716qouQ";
     //   doveadm pw -s PBKDF2 -p 'S3cret!'
     private const string Pbkdf2 = "{PBKDF2}$1$jfQxTW34qgW559Gt$5000$7f917215c279ba0557f928c63683e989b31d5bc7";
     //   doveadm pw -s BLF-CRYPT -r 5 -p 'S3cret!'
     private const string BlfCrypt = "{BLF-CRYPT}$2y$05$zLIBwW1mC43t752sp7b2Q.jmqzHzz7PScD2znHIUREn1rOWIsqPey";
-
-    private static readonly string[] Args =
-    [
-        "user=postfix", "passwd=dbsecret", "db=postfix", "table=mailbox", "usercolumn=username",
-        "passwdcolumn=password", "throttle=off", "fail_delay=0",
-    ];
 
     private sealed class OneRow(string stored) : IUserStore
     {
@@ -42,28 +36,8 @@ public class StoredSchemePolicyTests
         public WriteResult WriteLog(LogRow row) => new(WriteStatus.Done);
     }
 
-    /// <summary>A user typing <paramref name="password"/> at the prompt; no earlier module set PAM_AUTHTOK
-    /// unless <paramref name="earlier"/>.</summary>
-    private sealed class Typed(string password, bool earlier = false) : IPamConversation
-    {
-        public PamCode GetAuthTok(AuthTokItem item, AuthTokMode mode, string prompt, out byte[]? token)
-        {
-            token = mode == AuthTokMode.Prompt || earlier ? System.Text.Encoding.UTF8.GetBytes(password) : null;
-            return token is null ? PamCode.AuthTokErr : PamCode.Success;
-        }
-
-        public PamCode SetAuthTok(AuthTokItem item, ReadOnlySpan<byte> token) => PamCode.Success;
-        public void RequestFailDelay(int microseconds) { }
-    }
-
-    private static (PamCode Code, ListLog Log) Login(string stored, string typed, params string[] extra)
-    {
-        var log = new ListLog();
-        var request = new ModuleRequest(PamOperation.Authenticate, PamFlags.None, [.. Args, .. extra], "alice@example.test", "smtp", "192.0.2.7");
-        return (ModuleEntry.Run(request, new Typed(typed), log, (_, _, _) => new OneRow(stored)), log);
-    }
-
-    private static ModuleSettings Parse(params string[] extra) => OptionParser.Parse([.. Args, .. extra]).Settings;
+    private static (PamCode Code, ListLog Log) Login(string stored, string typed, params string[] extra) =>
+        MailboxLogins.Login(new OneRow(stored), typed, extra);
 
     [Fact]
     public void BareValuesAreReadAsTheDefaultSchemePrefixedOnesByTheirPrefix()
@@ -90,7 +64,7 @@ public class StoredSchemePolicyTests
     [InlineData("sha512-crypt", "SHA512-CRYPT")]
     [InlineData("{SSHA512}", "SSHA512")]
     [InlineData("PLAIN-MD5.HEX", "PLAIN-MD5.HEX")]
-    public void SchemeNamesAreDovecots(string given, string stored) => Assert.Equal(stored, Parse("crypt=auto", $"default_scheme={given}").DefaultScheme);
+    public void SchemeNamesAreDovecots(string given, string stored) => Assert.Equal(stored, MailboxLogins.Parse("crypt=auto", $"default_scheme={given}").DefaultScheme);
 
     [Theory]
     [InlineData("crypt=auto", "default_scheme=NOPE", "unknown default_scheme")]
@@ -98,7 +72,7 @@ public class StoredSchemePolicyTests
     [InlineData("crypt=1", "default_scheme=PLAIN", "needs crypt=auto")]
     [InlineData("crypt=0", "default_scheme=SSHA512", "needs crypt=auto")]
     public void BadDefaultSchemesAreConfigurationErrors(string crypt, string option, string expected) =>
-        Assert.Contains(OptionParser.Parse([.. Args, crypt, option]).Errors, e => e.Contains(expected));
+        Assert.Contains(OptionParser.Parse([.. MailboxLogins.Args, crypt, option]).Errors, e => e.Contains(expected));
 
     [Theory]
     [InlineData(null, "$6$salt$hash", "$6$salt$hash")]
@@ -107,7 +81,7 @@ public class StoredSchemePolicyTests
     [InlineData("SHA512-CRYPT", "$2b$12$hash", "{CRYPT}$2b$12$hash")]
     [InlineData("PLAIN", "$6$salt$hash", "{CRYPT}$6$salt$hash")]
     public void NewHashesAreWrittenSoTheDefaultSchemeReadsThemBack(string? scheme, string hash, string expected) =>
-        Assert.Equal(expected, DefaultScheme.ForNewHash(Parse("crypt=auto") with { DefaultScheme = scheme }, hash));
+        Assert.Equal(expected, DefaultScheme.ForNewHash(MailboxLogins.Parse("crypt=auto") with { DefaultScheme = scheme }, hash));
 
     [Theory]
     [InlineData("crypt=auto", Md5Hex, "md5-hex")]
@@ -120,7 +94,7 @@ public class StoredSchemePolicyTests
     [InlineData("crypt=0", "S3cret!", "plain")]
     [InlineData("crypt=3", Md5Hex, "md5-hex")]
     [InlineData("crypt=1", Md5Crypt, "md5crypt")]
-    public void WeakSchemesAreNamed(string crypt, string stored, string name) => Assert.Equal(name, WeakSchemes.Of(Parse(crypt), stored));
+    public void WeakSchemesAreNamed(string crypt, string stored, string name) => Assert.Equal(name, WeakSchemes.Of(MailboxLogins.Parse(crypt), stored));
 
     [Theory]
     [InlineData("crypt=auto", Sha512Crypt)]
@@ -131,7 +105,7 @@ public class StoredSchemePolicyTests
     [InlineData("crypt=auto", Pbkdf2)]
     [InlineData("crypt=1", Sha512Crypt)]
     [InlineData("crypt=5", "$S$Dsalt")]
-    public void StrongSchemesAreNot(string crypt, string stored) => Assert.Null(WeakSchemes.Of(Parse(crypt), stored));
+    public void StrongSchemesAreNot(string crypt, string stored) => Assert.Null(WeakSchemes.Of(MailboxLogins.Parse(crypt), stored));
 
     /// <summary>DIGEST-MD5 is read outside the table (it needs the user name).</summary>
     [Fact]
@@ -172,24 +146,24 @@ public class StoredSchemePolicyTests
     public void APasswordChangeStillAcceptsTheCurrentPasswordOnAWeakRow()
     {
         PamCode Change(string typed) => ModuleEntry.Run(
-            new ModuleRequest(PamOperation.ChAuthTok, PamFlags.PrelimCheck, [.. Args, "crypt=auto", "weak_schemes=refuse"],
+            new ModuleRequest(PamOperation.ChAuthTok, PamFlags.PrelimCheck, [.. MailboxLogins.Args, "crypt=auto", "weak_schemes=refuse"],
                 "alice@example.test", "passwd", null, CallerUid: 1000),
-            new Typed(typed, earlier: true), new ListLog(), (_, _, _) => new OneRow(Md5Hex));
+            new MailboxLogins.Typed(typed, earlier: true), new ListLog(), (_, _, _) => new OneRow(Md5Hex));
         Assert.Equal(PamCode.Success, Change("S3cret!"));
         Assert.Equal(PamCode.AuthErr, Change("wrong"));
     }
 
     [Fact]
     public void TheDefaultSchemeDecidesWeakness() =>
-        Assert.Equal("{PLAIN}", WeakSchemes.Of(Parse("crypt=auto"), DefaultScheme.Apply(Parse("crypt=auto", "default_scheme=PLAIN"), Md5Hex)));
+        Assert.Equal("{PLAIN}", WeakSchemes.Of(MailboxLogins.Parse("crypt=auto"), DefaultScheme.Apply(MailboxLogins.Parse("crypt=auto", "default_scheme=PLAIN"), Md5Hex)));
 
     [Theory]
     [InlineData("allow", WeakSchemePolicy.Allow)]
     [InlineData("LOG", WeakSchemePolicy.Log)]
     [InlineData("refuse", WeakSchemePolicy.Refuse)]
-    public void PolicyNames(string value, WeakSchemePolicy policy) => Assert.Equal(policy, Parse($"weak_schemes={value}").WeakSchemes);
+    public void PolicyNames(string value, WeakSchemePolicy policy) => Assert.Equal(policy, MailboxLogins.Parse($"weak_schemes={value}").WeakSchemes);
 
     [Fact]
     public void AnUnknownPolicyIsAnError() =>
-        Assert.Contains(OptionParser.Parse([.. Args, "weak_schemes=maybe"]).Errors, e => e.Contains("unknown weak_schemes"));
+        Assert.Contains(OptionParser.Parse([.. MailboxLogins.Args, "weak_schemes=maybe"]).Errors, e => e.Contains("unknown weak_schemes"));
 }
