@@ -223,22 +223,16 @@ public static class CheckCommand
         }
     }
 
-    /// <summary>The scheme of a stored value, by what the module would do with it (never the value).</summary>
+    /// <summary>The scheme of a stored value, by what the module would do with it (never the value):
+    /// the module's own detection (SchemeRegistry.DetectAuto for crypt=auto), after default_scheme.</summary>
     private static string Describe(ModuleSettings s, string stored)
     {
+        var options = new VerifyOptions { Use323Passwd = s.Use323Passwd };
         if (s.Crypt != CryptMode.Auto)
-            return PasswordVerifier.SchemeName(s.Crypt, stored, new VerifyOptions { Use323Passwd = s.Use323Passwd })
-                   ?? $"not valid for crypt={CryptModeNames.Name(s.Crypt)}";
-        if (stored.StartsWith('{') && stored.IndexOf('}') is > 1 and var close)
-            return $"{stored[..(close + 1)]} (Dovecot/LDAP prefix)";
-        if (stored.StartsWith('$') || stored.StartsWith('_'))
-            return CryptFormats.ForCryptString(stored, cryptOnly: false).Name;
-        foreach (var mode in new[] { CryptMode.MySql, CryptMode.Md5, CryptMode.Sha1, CryptMode.Sha256, CryptMode.Sha512, CryptMode.Joomla15 })
-        {
-            if (PasswordVerifier.SchemeName(mode, stored, new VerifyOptions { Use323Passwd = s.Use323Passwd }) is { } name
-                && PasswordVerifier.Verify(mode, [], stored) != VerifyResult.Malformed)
-                return name;
-        }
-        return "bare value (checked as crypt(3) by crypt=auto)";
+            return PasswordVerifier.SchemeName(s.Crypt, stored, options) ?? $"not valid for crypt={CryptModeNames.Name(s.Crypt)}";
+        var scheme = SchemeRegistry.DetectAuto(DefaultScheme.Apply(s, stored), options);
+        if (scheme == SchemeRegistry.NoScheme)
+            return "none that crypt=auto reads";
+        return scheme.Name.StartsWith('{') ? $"{scheme.Name} (Dovecot/LDAP prefix)" : scheme.Name;
     }
 }

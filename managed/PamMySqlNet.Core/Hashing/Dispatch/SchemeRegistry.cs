@@ -64,35 +64,47 @@ public static class SchemeRegistry
     /// <item>anything else: <see cref="VerifyOptions.AutoBareDefault"/> (default crypt(3): DES strings).</item>
     /// </list>
     /// </summary>
-    public static VerifyResult VerifyAuto(ReadOnlySpan<byte> password, string stored, VerifyOptions options)
+    public static VerifyResult VerifyAuto(ReadOnlySpan<byte> password, string stored, VerifyOptions options) =>
+        DetectAuto(stored, options).Verify(password, stored);
+
+    /// <summary>The scheme crypt=auto checks <paramref name="stored"/> with, by the order above; the
+    /// one detection behind both the module's verify and <c>pam-mysql-net check</c>'s description.
+    /// A value no rule takes gets a scheme whose answer is Malformed (or Unsupported when the bare
+    /// default names a mode without a scheme for it).</summary>
+    public static IPasswordScheme DetectAuto(string stored, VerifyOptions options)
     {
         if (stored.Length == 0)
-            return VerifyResult.Malformed;
+            return NoScheme;
         if (stored[0] == '{')
-            return DovecotSchemes.Verify(password, stored, options.UserName);
+            return new FuncScheme(stored.IndexOf('}') is > 1 and var close ? stored[..(close + 1)] : "{}",
+                (p, s) => DovecotSchemes.Verify(p, s, options.UserName));
         if (stored[0] == '$' || stored[0] == '_' || stored.StartsWith("U$", StringComparison.Ordinal))
-            return CryptFormats.ForCryptString(stored, cryptOnly: false).Verify(password, stored);
+            return CryptFormats.ForCryptString(stored, cryptOnly: false);
         if (stored.Length == 41 && stored[0] == '*' && Codec.IsHex(stored.AsSpan(1)))
-            return MySql41.Verify(password, stored);
+            return MySql41;
         if (Codec.IsHex(stored))
         {
             switch (stored.Length)
             {
-                case 16 when options.Use323Passwd: return MySql323.Verify(password, stored);
-                case 32: return Md5Hex.Verify(password, stored);
-                case 40: return Sha1Hex.Verify(password, stored);
-                case 64: return Sha256Hex.Verify(password, stored);
-                case 128: return Sha512Hex.Verify(password, stored);
+                case 16 when options.Use323Passwd: return MySql323;
+                case 32: return Md5Hex;
+                case 40: return Sha1Hex;
+                case 64: return Sha256Hex;
+                case 128: return Sha512Hex;
             }
         }
         if (stored.Length > 33 && stored[32] == ':' && Codec.IsHex(stored.AsSpan(0, 32)))
-            return Joomla.Verify(password, stored);
+            return Joomla;
         return options.AutoBareDefault switch
         {
-            null or CryptMode.Auto => VerifyResult.Malformed,
-            CryptMode m => ForMode(m, stored, options)?.Verify(password, stored) ?? VerifyResult.Unsupported,
+            null or CryptMode.Auto => NoScheme,
+            CryptMode m => ForMode(m, stored, options) ?? NoSchemeForMode,
         };
     }
+
+    /// <summary>What crypt=auto answers for a value no rule takes.</summary>
+    public static readonly IPasswordScheme NoScheme = new FuncScheme("none", (_, _) => VerifyResult.Malformed);
+    private static readonly IPasswordScheme NoSchemeForMode = new FuncScheme("none", (_, _) => VerifyResult.Unsupported);
 
     private static VerifyResult VerifyPlain(ReadOnlySpan<byte> password, string stored) =>
         ConstantTime.EqualsHidingLength(password, System.Text.Encoding.UTF8.GetBytes(stored))
