@@ -11,7 +11,9 @@
 #   - installs what is missing (mariadb-server, pamtester, sasl2-bin, libpam-mysql, gcc, ...),
 #     builds out/ when the module is missing, compiles tests/bench/*.c into the temp dir;
 #   - starts a throwaway MariaDB with postfix.mailbox holding PMN_BENCH_USERS (10,000) distinct
-#     users, each with its own password and its own MD5-crypt hash (`openssl passwd -1`, salted);
+#     users, each with its own password and its own MD5-crypt hash (`openssl passwd -1`, salted),
+#     and PMN_BENCH_SHA_USERS (1,000) more with SHA-512-crypt hashes (`openssl passwd -6`, 5000
+#     rounds): what PostfixAdmin, Dovecot and password changes write today;
 #   - starts `pam-mysql-net daemon` (the build's CLI) on a private socket in the temp dir (never the
 #     default /run/pam_mysql_net/socket), stopped by PID on exit;
 #   - writes four PAM services (/etc/pam.d/pmn-bench-<random>-{ours,daemon,c,permit}, removed on
@@ -23,7 +25,8 @@
 #      driven by a C client speaking the saslauthd socket protocol in-process (no process per
 #      login), the modules interleaved: sequential logins round by round (order rotating), then 8
 #      concurrent clients in 1-second turns (rotating as well) for PMN_BENCH_SECONDS
-#      each: throughput and errors. Drift shows as first-half vs second-half figures. Before
+#      each: throughput and errors; both again for the SHA-512-crypt users (the same lines: crypt=1
+#      reads both formats). Drift shows as first-half vs second-half figures. Before
 #      that, MariaDB's Connections counter around 1,000 logins per module shows whether the
 #      module keeps its connection between logins;
 #   3. memory: a small C host reads VmRSS/VmSize/threads before its first pam_start and after
@@ -37,7 +40,7 @@
 #   4. Postfix: swaks AUTH PLAIN over STARTTLS through a private Postfix -> saslauthd -> PAM
 #      (end-to-end sanity row; PMN_BENCH_POSTFIX=0 skips it).
 #
-# Env: PMN_BENCH_QUICK=1, PMN_BENCH_USERS (10000), PMN_BENCH_COLD (300 logins per module),
+# Env: PMN_BENCH_QUICK=1, PMN_BENCH_USERS (10000), PMN_BENCH_SHA_USERS (1000), PMN_BENCH_COLD (300 logins per module),
 #      PMN_BENCH_WARM (2000 sequential logins), PMN_BENCH_SECONDS (20), PMN_BENCH_THREADS (8),
 #      PMN_BENCH_REUSE (1000 logins for the connection count),
 #      PMN_BENCH_WORKERS (5, saslauthd -n), PMN_BENCH_POSTFIX (1; 0 skips), PMN_BENCH_SMTP (10 runs),
@@ -62,6 +65,7 @@ else d_users=10000 d_cold=300 d_warm=2000 d_sec=20 d_smtp=10 d_reuse=1000 d_brea
 BREAKDOWN=${PMN_BENCH_BREAKDOWN:-$d_breakdown}
 REUSE=${PMN_BENCH_REUSE:-$d_reuse}
 USERS=${PMN_BENCH_USERS:-$d_users}
+SHA_USERS=${PMN_BENCH_SHA_USERS:-1000}
 COLD=${PMN_BENCH_COLD:-$d_cold}
 WARM=${PMN_BENCH_WARM:-$d_warm}
 SECONDS_TPUT=${PMN_BENCH_SECONDS:-$d_sec}
@@ -135,31 +139,37 @@ compile_tools() {
 }
 
 # USERS rows u00001@bench.test ... with distinct random passwords and distinct salted MD5-crypt
-# hashes: one `openssl passwd -1 -in FILE` call hashes them all (about a second).
+# hashes, and SHA_USERS rows s00001@bench.test ... with SHA-512-crypt ones: one `openssl passwd`
+# call per kind hashes them all. Accounts (user TAB password) in $WORK/accounts and $WORK/accounts_sha512.
 seed_users() {
-  local pw=$WORK/passwords hashes=$WORK/hashes
-  python3 - "$USERS" "$WORK/accounts" "$pw" <<'PY'
+  seed_kind u "$USERS" -1 "$WORK/accounts" && seed_kind s "$SHA_USERS" -6 "$WORK/accounts_sha512" &&
+    [ "$(mdb_sql 'SELECT COUNT(DISTINCT password) FROM postfix.mailbox')" = "$((USERS + SHA_USERS))" ]
+}
+
+# seed_kind PREFIX COUNT OPENSSL_FLAG ACCOUNTS
+seed_kind() {
+  local prefix=$1 n=$2 flag=$3 accounts=$4 pw=$WORK/passwords.$1 hashes=$WORK/hashes.$1
+  python3 - "$n" "$accounts" "$pw" "$prefix" <<'PY'
 import secrets, sys
-n, accounts, pwfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+n, accounts, pwfile, prefix = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 with open(accounts, "w") as a, open(pwfile, "w") as p:
     for i in range(1, n + 1):
-        user = "u%05d@bench.test" % i
+        user = "%s%05d@bench.test" % (prefix, i)
         password = "pw-" + secrets.token_urlsafe(9)
         a.write("%s\t%s\n" % (user, password))
         p.write(password + "\n")
 PY
-  openssl passwd -1 -in "$pw" >"$hashes" || return 1
-  [ "$(wc -l <"$hashes")" = "$USERS" ] || return 1
-  paste "$WORK/accounts" "$hashes" | python3 -c '
+  openssl passwd "$flag" -in "$pw" >"$hashes" || return 1
+  [ "$(wc -l <"$hashes")" = "$n" ] || return 1
+  paste "$accounts" "$hashes" | python3 -c '
 import sys
 rows = [l.rstrip("\n").split("\t") for l in sys.stdin]
 for i in range(0, len(rows), 1000):
     vals = ",".join("(\x27%s\x27,\x27%s\x27,\x27%s\x27,\x27bench.test\x27)" % (u, h, u.split("@")[0])
                     for u, _p, h in rows[i:i + 1000])
     print("INSERT INTO postfix.mailbox (username, password, local_part, domain) VALUES %s;" % vals)
-' >"$WORK/seed.sql" || return 1
-  mariadb --no-defaults -uroot --socket="$MDB_SOCK" <"$WORK/seed.sql" || return 1
-  [ "$(mdb_sql 'SELECT COUNT(DISTINCT password) FROM postfix.mailbox')" = "$USERS" ]
+' >"$WORK/seed.$prefix.sql" || return 1
+  mariadb --no-defaults -uroot --socket="$MDB_SOCK" <"$WORK/seed.$prefix.sql"
 }
 
 write_services() {
@@ -231,16 +241,19 @@ daemon_alive() { [ -n "${BROKER_PID:-}" ] && kill -0 "$BROKER_PID" 2>/dev/null; 
 # numbers would measure an error path.
 sanity() {
   local label user pass rc
-  IFS=$'\t' read -r user pass <"$WORK/accounts"
-  for label in "${LABELS[@]}"; do
-    printf '%s\n' "$pass" | timeout 30 pamtester "${SVC[$label]}" "$user" authenticate >/dev/null 2>&1
-    rc=$?
-    [ "$rc" = 0 ] || die "$label: right password refused by pamtester (rc $rc)"
-    [ "$label" = permit ] && continue
-    printf 'wrong\n' | timeout 30 pamtester "${SVC[$label]}" "$user" authenticate >/dev/null 2>&1 &&
-      die "$label: wrong password accepted"
+  local accounts
+  for accounts in "$WORK/accounts" "$WORK/accounts_sha512"; do
+    IFS=$'\t' read -r user pass <"$accounts"
+    for label in "${LABELS[@]}"; do
+      printf '%s\n' "$pass" | timeout 30 pamtester "${SVC[$label]}" "$user" authenticate >/dev/null 2>&1
+      rc=$?
+      [ "$rc" = 0 ] || die "$label: right password of $user refused by pamtester (rc $rc)"
+      [ "$label" = permit ] && continue
+      printf 'wrong\n' | timeout 30 pamtester "${SVC[$label]}" "$user" authenticate >/dev/null 2>&1 &&
+        die "$label: wrong password of $user accepted"
+    done
   done
-  log "sanity: right password accepted, wrong refused (ours, daemon, C); permit accepts"
+  log "sanity: right password accepted, wrong refused (ours, daemon, C; md5crypt and sha512crypt users); permit accepts"
 }
 
 # --- measurements -------------------------------------------------------------------------------
@@ -319,26 +332,34 @@ bench_warm() {
   # Warm-up: every worker has served logins (the first one in each worker is cold).
   "$WORK/bin/saslbench" tput "$WORK/accounts" "$THREADS" 1 0.5 $(targets "${LABELS[@]}") >/dev/null
   reuse_check
-  out=$("$WORK/bin/saslbench" lat "$WORK/accounts" "$WARM" 0 $(targets "${LABELS[@]}")) || die "saslbench lat failed"
+  warm_rows "" "$WORK/accounts"
+  warm_rows _sha "$WORK/accounts_sha512"
+  sasl_stop_all
+}
+
+# warm_rows SUFFIX ACCOUNTS: the sequential and the THREADS-client measurements over these
+# accounts, into R[warm_med$SUFFIX,label], R[tput$SUFFIX,label], ...
+warm_rows() {
+  local x=$1 accounts=$2 label out line
+  out=$("$WORK/bin/saslbench" lat "$accounts" "$WARM" 0 $(targets "${LABELS[@]}")) || die "saslbench lat failed"
   for label in "${LABELS[@]}"; do
     line=$(grep "^$label " <<<"$out")
-    R[warm_med,$label]=$(kv "$line" median_us)
-    R[warm_p95,$label]=$(kv "$line" p95_us)
-    R[warm_ok,$label]="$(kv "$line" ok)/$(kv "$line" n)"
-    R[warm_drift,$label]="$(fmt "$(kv "$line" first_half_median_us)" 0) -> $(fmt "$(kv "$line" second_half_median_us)" 0)"
+    R[warm_med$x,$label]=$(kv "$line" median_us)
+    R[warm_p95$x,$label]=$(kv "$line" p95_us)
+    R[warm_ok$x,$label]="$(kv "$line" ok)/$(kv "$line" n)"
+    R[warm_drift$x,$label]="$(fmt "$(kv "$line" first_half_median_us)" 0) -> $(fmt "$(kv "$line" second_half_median_us)" 0)"
   done
-  out=$("$WORK/bin/saslbench" tput "$WORK/accounts" "$THREADS" "$SECONDS_TPUT" 1 $(targets "${LABELS[@]}")) ||
+  out=$("$WORK/bin/saslbench" tput "$accounts" "$THREADS" "$SECONDS_TPUT" 1 $(targets "${LABELS[@]}")) ||
     die "saslbench tput failed"
   for label in "${LABELS[@]}"; do
     line=$(grep "^$label " <<<"$out")
-    R[tput,$label]=$(kv "$line" per_s)
-    R[tput_err,$label]=$(( $(kv "$line" no) + $(kv "$line" err) ))
-    R[tput_p95,$label]=$(kv "$line" p95_us)
-    R[tput_drift,$label]="$(fmt "$(kv "$line" first_half_per_s)" 0) -> $(fmt "$(kv "$line" second_half_per_s)" 0)"
+    R[tput$x,$label]=$(kv "$line" per_s)
+    R[tput_err$x,$label]=$(( $(kv "$line" no) + $(kv "$line" err) ))
+    R[tput_p95$x,$label]=$(kv "$line" p95_us)
+    R[tput_drift$x,$label]="$(fmt "$(kv "$line" first_half_per_s)" 0) -> $(fmt "$(kv "$line" second_half_per_s)" 0)"
     SASL_PID=${PIDOF[$label]}
-    sasl_alive || R[tput_err,$label]="${R[tput_err,$label]} (saslauthd died)"
+    sasl_alive || R[tput_err$x,$label]="${R[tput_err$x,$label]} (saslauthd died)"
   done
-  sasl_stop_all
 }
 
 # Does a module keep its database connection between logins? MariaDB's Connections counter
@@ -513,6 +534,19 @@ print_table() {
       "${R[tput_err,daemon]} / $(fmt "${R[tput_p95,daemon]}" 0) / ${R[tput_drift,daemon]}" \
       "${R[tput_err,c]} / $(fmt "${R[tput_p95,c]}" 0) / ${R[tput_drift,c]}" \
       "${R[tput_err,permit]} / $(fmt "${R[tput_p95,permit]}" 0) / ${R[tput_drift,permit]}" "0 errors"
+    row "sha512crypt users: warm login via saslauthd, median us ($WARM sequential each)" "${R[warm_med_sha,ours]}" \
+      "${R[warm_med_sha,daemon]}" "${R[warm_med_sha,c]}" "${R[warm_med_sha,permit]}" 0 "<= 0.7x C"
+    trow "sha512crypt users, warm: ok / p95 us / drift" "${R[warm_ok_sha,ours]} / $(fmt "${R[warm_p95_sha,ours]}" 0) / ${R[warm_drift_sha,ours]}" \
+      "${R[warm_ok_sha,daemon]} / $(fmt "${R[warm_p95_sha,daemon]}" 0) / ${R[warm_drift_sha,daemon]}" \
+      "${R[warm_ok_sha,c]} / $(fmt "${R[warm_p95_sha,c]}" 0) / ${R[warm_drift_sha,c]}" \
+      "${R[warm_ok_sha,permit]} / $(fmt "${R[warm_p95_sha,permit]}" 0) / ${R[warm_drift_sha,permit]}"
+    row "sha512crypt users: $THREADS clients, logins/s" "${R[tput_sha,ours]}" "${R[tput_sha,daemon]}" "${R[tput_sha,c]}" \
+      "${R[tput_sha,permit]}" 0 ">= 1.3x C"
+    trow "sha512crypt users, $THREADS clients: errors / p95 us / drift" \
+      "${R[tput_err_sha,ours]} / $(fmt "${R[tput_p95_sha,ours]}" 0) / ${R[tput_drift_sha,ours]}" \
+      "${R[tput_err_sha,daemon]} / $(fmt "${R[tput_p95_sha,daemon]}" 0) / ${R[tput_drift_sha,daemon]}" \
+      "${R[tput_err_sha,c]} / $(fmt "${R[tput_p95_sha,c]}" 0) / ${R[tput_drift_sha,c]}" \
+      "${R[tput_err_sha,permit]} / $(fmt "${R[tput_p95_sha,permit]}" 0) / ${R[tput_drift_sha,permit]}" "0 errors"
     trow "DB connections opened by $REUSE warm logins (saslauthd, $WORKERS processes)" "${R[conn,ours]}" "${R[conn,daemon]}" \
       "${R[conn,c]}" "-" "0 (kept per process; the daemon's pool)"
   fi

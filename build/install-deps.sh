@@ -15,6 +15,8 @@ PACKAGES=(
   systemd                                             # systemd-analyze verify/security of the units,
                                                       # systemd-socket-activate (tests/integration/broker.sh)
   openssl whois python3 procps util-linux             # reference hashes, syslog capture, unshare
+  libcrypt1 libsodium23 libargon2-1                   # the C hash libraries the module calls (libxcrypt,
+                                                      # libsodium) and the one build/bench-hash.sh compares
   apache2-utils dovecot-core php-cli argon2           # more reference hash tools (htpasswd, doveadm pw, ...)
   libpam-mysql                                        # the C pam_mysql.so, for the differential suite
   dovecot-imapd vsftpd openssh-server sshpass         # real PAM hosts (tests/integration/services.sh)

@@ -64,19 +64,19 @@ public static class AccountMemo
     /// <summary>SHA-256 over the arguments and the user, each length-prefixed.</summary>
     private static void Key(ModuleRequest request, Span<byte> key)
     {
-        var sha = Sha256Hasher.Create();
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         Span<byte> length = stackalloc byte[4];
         foreach (string arg in request.Args)
-            AppendField(ref sha, arg, length);
-        AppendField(ref sha, request.User, length);
-        sha.Finish(key);
+            AppendField(sha, arg, length);
+        AppendField(sha, request.User, length);
+        sha.GetHashAndReset(key);
     }
 
-    private static void AppendField(ref Sha256Hasher sha, string text, Span<byte> length)
+    private static void AppendField(System.Security.Cryptography.IncrementalHash sha, string text, Span<byte> length)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
-        sha.Append(length);
-        sha.Append(bytes);
+        sha.AppendData(length);
+        sha.AppendData(bytes);
     }
 }

@@ -12,6 +12,10 @@ public static class NativeLibraries
     /// libxcrypt-compat there). Loaded with NativeLibrary.TryLoad, not by a static import.</summary>
     public static readonly IReadOnlyList<string> LibXCrypt = ["libcrypt.so.1", "libcrypt.so.2"];
 
+    /// <summary>libsodium, for Argon2 (its SIMD code is faster than ours and libargon2's); optional:
+    /// without it Argon2 runs in managed code. The same soname in Debian and in EPEL.</summary>
+    public static readonly IReadOnlyList<string> LibSodium = ["libsodium.so.23"];
+
     /// <summary>The PAM application side, for <c>pam-mysql-net test</c>.</summary>
     public const string LibPam = "libpam.so.0";
 }

@@ -3,7 +3,7 @@ using PamMySqlNet.Hashing;
 
 namespace PamMySqlNet.Tests.Hashing;
 
-/// <summary>The stack-only managed MD5 / SHA-256 / SHA-512 used by md5crypt and sha-crypt, against .NET's (OpenSSL's).</summary>
+/// <summary>The stack-only managed MD5 used by md5crypt, against .NET's (OpenSSL's).</summary>
 public class ManagedDigestTests
 {
     public static TheoryData<int> Lengths()
@@ -46,31 +46,5 @@ public class ManagedDigestTests
         foreach (var c in Chunks(data)) h.Append(c.Span);
         h.Finish(got);
         Assert.Equal(MD5.HashData(data), got);
-    }
-
-    [Theory]
-    [MemberData(nameof(Lengths))]
-    public void Sha256_matches(int n)
-    {
-        byte[] data = Data(n), got = new byte[32];
-        Sha256Hasher.Hash(data, got);
-        Assert.Equal(SHA256.HashData(data), got);
-        var h = Sha256Hasher.Create();
-        foreach (var c in Chunks(data)) h.Append(c.Span);
-        h.Finish(got);
-        Assert.Equal(SHA256.HashData(data), got);
-    }
-
-    [Theory]
-    [MemberData(nameof(Lengths))]
-    public void Sha512_matches(int n)
-    {
-        byte[] data = Data(n), got = new byte[64];
-        Sha512Hasher.Hash(data, got);
-        Assert.Equal(SHA512.HashData(data), got);
-        var h = Sha512Hasher.Create();
-        foreach (var c in Chunks(data)) h.Append(c.Span);
-        h.Finish(got);
-        Assert.Equal(SHA512.HashData(data), got);
     }
 }

@@ -22,20 +22,44 @@ public static class Argon2
     private const int BlockWords = 128; // 1 KiB blocks of 64-bit words
     private const int SyncPoints = 4;
 
-    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored)
+    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, native: true);
+
+    /// <summary>The managed code alone (what runs without libsodium, and for what libsodium does not
+    /// take: version 0x10, tags under 16 bytes), for the tests that keep it right.</summary>
+    internal static VerifyResult VerifyManaged(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, native: false);
+
+    /// <summary>Our parse and caps, then libsodium where it takes the parameters
+    /// (<see cref="LibSodiumArgon2"/>), else the managed code.</summary>
+    private static VerifyResult Verify(ReadOnlySpan<byte> password, string stored, bool native)
     {
         if (!TryParse(stored, out var type, out int version, out int m, out int t, out int p, out byte[] salt, out byte[] expected))
             return VerifyResult.Malformed;
         byte[] tag = new byte[expected.Length];
         try
         {
-            Compute(type, version, password, salt, m, t, p, tag);
+            bool computed = native && LibSodiumArgon2.TryCompute(type, version, password, salt, m, t, p, tag);
+            if (native && !computed && version == 0x13
+                && LibSodiumArgon2.TryVerifyString(type, Canonical(type, m, t, p, salt, expected), password, expected.Length) is { } checkedByLibSodium)
+                return checkedByLibSodium;
+            if (!computed)
+                Compute(type, version, password, salt, m, t, p, tag);
             return CryptographicOperations.FixedTimeEquals(tag, expected) ? VerifyResult.Match : VerifyResult.NoMatch;
         }
         finally
         {
             CryptographicOperations.ZeroMemory(tag);
         }
+    }
+
+    /// <summary>The PHC string of version 0x13 for these fields, NUL-terminated (for libsodium's str_verify).</summary>
+    private static byte[] Canonical(Argon2Type type, int m, int t, int p, byte[] salt, byte[] tag) =>
+        Encoding.ASCII.GetBytes(Format(type, m, t, p, salt, tag) + "\0");
+
+    private static string Format(Argon2Type type, int m, int t, int p, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> tag)
+    {
+        string name = type switch { Argon2Type.Argon2i => "argon2i", Argon2Type.Argon2id => "argon2id", _ => "argon2d" };
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"${name}$v=19$m={m},t={t},p={p}${Convert.ToBase64String(salt).TrimEnd('=')}${Convert.ToBase64String(tag).TrimEnd('=')}");
     }
 
     private static bool TryParse(string stored, out Argon2Type type, out int version, out int m, out int t, out int p,
@@ -77,14 +101,15 @@ public static class Argon2
         return true;
     }
 
-    /// <summary>The PHC string for a password (version 0x13).</summary>
+    /// <summary>The PHC string for a password (version 0x13); computed by libsodium where it takes
+    /// the parameters, else in managed code.</summary>
     public static string Hash(Argon2Type type, ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int memoryKiB, int iterations,
         int parallelism, int tagLength = 32)
     {
         byte[] tag = new byte[tagLength];
-        Compute(type, 0x13, password, salt, memoryKiB, iterations, parallelism, tag);
-        string name = type switch { Argon2Type.Argon2i => "argon2i", Argon2Type.Argon2id => "argon2id", _ => "argon2d" };
-        return $"${name}$v=19$m={memoryKiB},t={iterations},p={parallelism}${Convert.ToBase64String(salt).TrimEnd('=')}${Convert.ToBase64String(tag).TrimEnd('=')}";
+        if (!LibSodiumArgon2.TryCompute(type, 0x13, password, salt, memoryKiB, iterations, parallelism, tag))
+            Compute(type, 0x13, password, salt, memoryKiB, iterations, parallelism, tag);
+        return Format(type, memoryKiB, iterations, parallelism, salt, tag);
     }
 
     public static unsafe void Compute(Argon2Type type, int version, ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt,

@@ -22,7 +22,15 @@ public static class BCrypt
     private const string Alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static ReadOnlySpan<byte> Magic => "OrpheanBeholderScryDoubt"u8;
 
-    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored)
+    public static VerifyResult Verify(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, native: true);
+
+    /// <summary>The managed code alone (what runs without libxcrypt, or for passwords of 512 bytes
+    /// and more), for the tests that keep it right.</summary>
+    internal static VerifyResult VerifyManaged(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, native: false);
+
+    /// <summary>Our shape and cost checks, then libxcrypt's crypt_rn when it takes the password
+    /// (faster than our code: build/bench-hash.md), else the managed Eksblowfish.</summary>
+    private static VerifyResult Verify(ReadOnlySpan<byte> password, string stored, bool native)
     {
         // $2?$NN$ + 22 salt + 31 hash = 60 characters
         if (stored.Length != 60 || stored[0] != '$' || stored[1] != '2' || stored[3] != '$' || stored[6] != '$')
@@ -39,16 +47,33 @@ public static class BCrypt
         foreach (char c in body)
             if (Alphabet.IndexOf(c) < 0)
                 return VerifyResult.Malformed;
+        if (native && LibXCrypt.Hashes(password))
+            return LibXCrypt.Verify(password, stored);
         Span<byte> salt = stackalloc byte[16];
         Decode(body[..22], salt);
-        string computed = Hash(password, salt, cost, minor);
+        string computed = HashManaged(password, salt, cost, minor);
         // Whole-string comparison: a stored string whose unused low bits are set is not one
         // libxcrypt would ever produce, and it does not match there either.
         return ConstantTime.Equals(computed, stored) ? VerifyResult.Match : VerifyResult.NoMatch;
     }
 
-    /// <summary>The 60-character string for a password, 16-byte salt, cost and minor version.</summary>
+    /// <summary>The 60-character string for a password, 16-byte salt, cost and minor version;
+    /// computed by libxcrypt when it takes the password, else by <see cref="HashManaged"/>.</summary>
     public static string Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int cost, char minor = 'b')
+    {
+        if (salt.Length == 16 && cost is >= MinCost and <= 31 && minor is 'a' or 'b' or 'y' or 'x')
+        {
+            var setting = new StringBuilder(29);
+            setting.Append("$2").Append(minor).Append('$').Append(cost.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)).Append('$');
+            Encode(salt, setting);
+            if (LibXCrypt.Hash(password, setting.ToString()) is { } hashed)
+                return hashed;
+        }
+        return HashManaged(password, salt, cost, minor);
+    }
+
+    /// <summary><see cref="Hash"/> in managed code only.</summary>
+    internal static string HashManaged(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int cost, char minor = 'b')
     {
         if (salt.Length != 16)
             throw new ArgumentException("bcrypt salt is 16 bytes", nameof(salt));

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace PamMySqlNet.Hashing;
 
-/// <summary>The managed stack-only digests (<see cref="Md5Hasher"/>, <see cref="Sha256Hasher"/>, <see cref="Sha512Hasher"/>).</summary>
+/// <summary>A managed stack-only digest for <see cref="CryptRounds"/> (<see cref="Md5Hasher"/>, for md5crypt).</summary>
 internal interface IBlockHasher<T> where T : struct, IBlockHasher<T>
 {
     static abstract T Create();
@@ -14,7 +14,7 @@ internal interface IBlockHasher<T> where T : struct, IBlockHasher<T>
 }
 
 /// <summary>
-/// The round loop md5crypt and sha-crypt share: round i hashes (P or D) [S if i % 3] [P if i % 7]
+/// md5crypt's round loop (the same shape as sha-crypt's): round i hashes (P or D) [S if i % 3] [P if i % 7]
 /// (D or P), P first on odd rounds, and the digest becomes the new D. Only eight message layouts
 /// exist; each is laid out once with P, S and the padding in place, so a round copies just D into
 /// its slot and compresses: no per-round allocation, native call or message assembly.

@@ -35,11 +35,18 @@ public static class ShaCrypt
         56, 14, 35, 15, 36, 57, 37, 58, 16, 59, 17, 38, 18, 39, 60, 40, 61, 19, 62, 20, 41,
     ];
 
-    public static VerifyResult Verify256(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, is512: false);
+    public static VerifyResult Verify256(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, is512: false, native: true);
 
-    public static VerifyResult Verify512(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, is512: true);
+    public static VerifyResult Verify512(ReadOnlySpan<byte> password, string stored) => Verify(password, stored, is512: true, native: true);
 
-    private static VerifyResult Verify(ReadOnlySpan<byte> password, string stored, bool is512)
+    /// <summary>The managed code alone (what runs without libxcrypt, or for passwords of 512 bytes
+    /// and more), for the tests that keep it right.</summary>
+    internal static VerifyResult VerifyManaged(ReadOnlySpan<byte> password, string stored, bool is512) =>
+        Verify(password, stored, is512, native: false);
+
+    /// <summary>Our shape and cost checks, then libxcrypt's crypt_rn when it takes the password
+    /// (faster than our code: build/bench-hash.md), else the managed rounds.</summary>
+    private static VerifyResult Verify(ReadOnlySpan<byte> password, string stored, bool is512, bool native)
     {
         string prefix = is512 ? "$6$" : "$5$";
         if (!stored.StartsWith(prefix, StringComparison.Ordinal) || !Codec.IsAscii(stored))
@@ -67,15 +74,34 @@ public static class ShaCrypt
         ReadOnlySpan<char> hash = rest[(end + 1)..];
         if (hash.Length != (is512 ? 86 : 43) || !Codec.IsCryptBase64(hash))
             return VerifyResult.Malformed;
-        string computed = Hash(password, salt.ToString(), customRounds ? rounds : null, is512);
+        if (native && LibXCrypt.Hashes(password))
+            return LibXCrypt.Verify(password, stored);
+        string computed = HashManaged(password, salt.ToString(), customRounds ? rounds : null, is512);
         return ConstantTime.Equals(computed, stored) ? VerifyResult.Match : VerifyResult.NoMatch;
     }
 
     /// <summary>
     /// The full crypt string. <paramref name="rounds"/> null means the default 5000 without a
-    /// <c>rounds=</c> field; a value is clamped to [1000, 999999999] and written out.
+    /// <c>rounds=</c> field; a value is clamped to [1000, 999999999] and written out. Computed by
+    /// libxcrypt when it takes the password, else by <see cref="HashManaged"/>.
     /// </summary>
     public static string Hash(ReadOnlySpan<byte> password, string salt, int? rounds, bool is512)
+    {
+        if (salt.Length > MaxSalt)
+            salt = salt[..MaxSalt];
+        if (Codec.IsCryptBase64(salt))
+        {
+            string setting = (is512 ? "$6$" : "$5$")
+                + (rounds is int r ? "rounds=" + Math.Clamp(r, MinRounds, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture) + "$" : "")
+                + salt;
+            if (LibXCrypt.Hash(password, setting) is { } hashed)
+                return hashed;
+        }
+        return HashManaged(password, salt, rounds, is512);
+    }
+
+    /// <summary><see cref="Hash"/> in managed code only.</summary>
+    internal static string HashManaged(ReadOnlySpan<byte> password, string salt, int? rounds, bool is512)
     {
         if (salt.Length > MaxSalt)
             salt = salt[..MaxSalt];
@@ -84,10 +110,7 @@ public static class ShaCrypt
         s = s[..Encoding.ASCII.GetBytes(salt, s)];
         Span<byte> a = stackalloc byte[64];
         a = a[..(is512 ? 64 : 32)];
-        if (is512)
-            Compute<Sha512Hasher>(password, s, n, a);
-        else
-            Compute<Sha256Hasher>(password, s, n, a);
+        Compute(is512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256, password, s, n, a);
         try
         {
             var o = new StringBuilder(3 + 20 + s.Length + 1 + 86);
@@ -111,13 +134,12 @@ public static class ShaCrypt
     }
 
     /// <summary>
-    /// The specification's digest A after <paramref name="n"/> rounds, in managed code with no
-    /// per-round allocation or native call: the P and S byte sequences are computed once, and
-    /// the rounds run in <see cref="CryptRounds"/>.
+    /// The specification's digest A after <paramref name="n"/> rounds, on .NET's SHA-2 (OpenSSL):
+    /// the fallback for what libxcrypt does not take, so written for clarity rather than speed
+    /// (one reused hash object, no per-round allocation).
     /// </summary>
     [SkipLocalsInit]
-    private static void Compute<T>(ReadOnlySpan<byte> password, ReadOnlySpan<byte> s, int n, Span<byte> a)
-        where T : struct, IBlockHasher<T>
+    private static void Compute(HashAlgorithmName algorithm, ReadOnlySpan<byte> password, ReadOnlySpan<byte> s, int n, Span<byte> a)
     {
         int hl = a.Length;
         Span<byte> b = stackalloc byte[64];
@@ -128,35 +150,40 @@ public static class ShaCrypt
         ds = ds[..hl];
         Span<byte> p = password.Length <= 256 ? stackalloc byte[256] : new byte[password.Length];
         p = p[..password.Length];
+        using var h = IncrementalHash.CreateHash(algorithm);
         try
         {
             // B = H(pw salt pw)
-            var h = T.Create();
-            h.Append(password); h.Append(s); h.Append(password);
-            h.Finish(b);
+            h.AppendData(password); h.AppendData(s); h.AppendData(password);
+            h.GetHashAndReset(b);
             // A = H(pw salt B-bytes-for-len(pw) bits-of-len(pw))
-            h = T.Create();
-            h.Append(password); h.Append(s);
+            h.AppendData(password); h.AppendData(s);
             for (int left = password.Length; left > 0; left -= hl)
-                h.Append(b[..Math.Min(hl, left)]);
+                h.AppendData(b[..Math.Min(hl, left)]);
             for (int i = password.Length; i > 0; i >>= 1)
-            {
-                if ((i & 1) != 0) h.Append(b); else h.Append(password);
-            }
-            h.Finish(a);
+                h.AppendData((i & 1) != 0 ? b : password);
+            h.GetHashAndReset(a);
             // P: H(pw repeated len(pw) times), stretched to len(pw)
-            h = T.Create();
             for (int i = 0; i < password.Length; i++)
-                h.Append(password);
-            h.Finish(dp);
+                h.AppendData(password);
+            h.GetHashAndReset(dp);
             for (int i = 0; i < p.Length; i += hl)
                 dp[..Math.Min(hl, p.Length - i)].CopyTo(p[i..]);
             // S: H(salt repeated 16 + A[0] times), stretched to len(salt) (at most 16 < hl bytes)
-            h = T.Create();
             for (int i = 0; i < 16 + a[0]; i++)
-                h.Append(s);
-            h.Finish(ds);
-            CryptRounds.Run<T>(a, p, ds[..s.Length], n);
+                h.AppendData(s);
+            h.GetHashAndReset(ds);
+            ReadOnlySpan<byte> salt = ds[..s.Length];
+            // Round i: (P or A) [S if i % 3] [P if i % 7] (A or P), P first on odd rounds.
+            for (int round = 0; round < n; round++)
+            {
+                bool odd = (round & 1) != 0;
+                h.AppendData(odd ? p : a);
+                if (round % 3 != 0) h.AppendData(salt);
+                if (round % 7 != 0) h.AppendData(p);
+                h.AppendData(odd ? a : p);
+                h.GetHashAndReset(a);
+            }
         }
         finally
         {
