@@ -15,11 +15,7 @@
 # Output: "ok - ..." / "FAIL - ..." lines, last line "N passed, N failed"; exit 1 if any failed.
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-. "$REPO/tests/lib/check.sh"
-. "$REPO/tests/lib/pkg.sh"
-. "$REPO/tests/lib/harness.sh"
-. "$REPO/tests/lib/mariadb.sh"
-. "$REPO/tests/lib/saslauthd.sh"
+. "$REPO/tests/lib/sasl_suite.sh"
 . "$REPO/tests/lib/sasl_load.sh"
 . "$REPO/tests/lib/replication.sh"
 . "$REPO/tests/lib/galera.sh"
@@ -39,17 +35,6 @@ stop_all() {
   sasl_remove_pam_service
   repl_stop
   gal_stop
-}
-
-install_prerequisites() {
-  pkg_need mariadbd mariadb-server
-  pkg_need /usr/lib/galera/libgalera_smm.so galera-4
-  pkg_need rsync rsync
-  pkg_need python3 python3
-  pkg_need perl perl-base
-  pkg_need ps procps
-  pkg_need bc bc
-  sasl_ensure_installed
 }
 
 # opts HOST,HOST,...: the classic recipe's options with several servers and a short back-off
@@ -235,8 +220,7 @@ test_galera() {
 }
 
 main() {
-  harness_begin failover stop_all
-  install_prerequisites || harness_fatal "could not install prerequisites"
+  sasl_suite_begin failover stop_all /usr/lib/galera/libgalera_smm.so galera-4 rsync rsync bc bc
   check_note "load: $CLIENTS clients for $LOAD_SECS s; kill at +$KILL_AT s, restart at +$RESTART_AT s; failover_backoff=$BACKOFF"
   case " ${PMN_PARTS:-replication galera} " in *" replication "*) test_replication ;; esac
   case " ${PMN_PARTS:-replication galera} " in *" galera "*) test_galera ;; esac
