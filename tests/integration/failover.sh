@@ -72,6 +72,19 @@ report() {
   LAST_WINDOW=$w
 }
 
+# outage_windows CSV T_START T_KILL T_BACK DEAD OTHER FIRST SERVED BACK: the windows of the load
+# before the kill, while FIRST was dead (named DEAD) and after it came BACK (restart, rejoin);
+# OTHER, which served SERVED SELECTs meanwhile, must have answered, and logins must go on after.
+outage_windows() {
+  local csv=$1 t_start=$2 t_kill=$3 t_back=$4 dead=$5 other=$6 first=$7 served=$8 back=$9
+  report "before the kill" "$csv" "$t_start" "$t_kill"
+  report "$dead" "$csv" "$t_kill" "$t_back"
+  check_note "$other served $served SELECTs while $first was dead"
+  check_true "$other answered while $first was dead" [ "$served" -gt 0 ]
+  report "after the $back" "$csv" "$t_back" 9999999999
+  check_true "logins went on after the $back" [ "$(load_get "$LAST_WINDOW" ok)" -gt 0 ]
+}
+
 test_replication() {
   echo "# (a) primary + async replica, host=primary,replica"
   local t0 before after
@@ -103,12 +116,8 @@ test_replication() {
   check_note "primary restarted (ready at +$(elapsed "$t_start") s)"
   wait "$LOAD_BG_PID"
   check_note "whole run: $(cat "$csv.summary")"
-  report "before the kill" "$csv" "$t_start" "$t_kill"
-  report "primary dead" "$csv" "$t_kill" "$t_restart"
-  check_note "replica served $((replica_during - replica_before)) SELECTs while the primary was dead"
-  check_true "replica answered while the primary was dead" [ $((replica_during - replica_before)) -gt 0 ]
-  report "after the restart" "$csv" "$t_restart" 9999999999
-  check_true "logins went on after the restart" [ "$(load_get "$LAST_WINDOW" ok)" -gt 0 ]
+  outage_windows "$csv" "$t_start" "$t_kill" "$t_restart" "primary dead" replica "the primary" \
+    $((replica_during - replica_before)) restart
   report "whole run, $CLIENTS clients, ${LOAD_SECS} s" "$csv" 0 9999999999
 
   # Once the back-off has passed, the primary is first again.
@@ -204,12 +213,8 @@ test_galera() {
   touch "$csv.stop"
   wait "$LOAD_BG_PID"
   check_note "whole run ($(elapsed "$t_start") s): $(cat "$csv.summary")"
-  report "before the kill" "$csv" "$t_start" "$t_kill"
-  report "node 1 dead, then rejoining" "$csv" "$t_kill" "$t_rejoin"
-  check_note "node 2 served $((n2_during - n2_before)) SELECTs while node 1 was dead"
-  check_true "node 2 answered while node 1 was dead" [ $((n2_during - n2_before)) -gt 0 ]
-  report "after the rejoin" "$csv" "$t_rejoin" 9999999999
-  check_true "logins went on after the rejoin" [ "$(load_get "$LAST_WINDOW" ok)" -gt 0 ]
+  outage_windows "$csv" "$t_start" "$t_kill" "$t_rejoin" "node 1 dead, then rejoining" "node 2" "node 1" \
+    $((n2_during - n2_before)) rejoin
   check_note "rejoined node 1 served $((n1_end - n1_back)) SELECTs in the last 2 s"
   check_true "rejoined node 1 serves again after failover_backoff" [ $((n1_end - n1_back)) -gt 0 ]
   report "whole run, $CLIENTS clients" "$csv" 0 9999999999
