@@ -124,6 +124,13 @@ both() { echo "$(rc t "$@") $(rc o "$@")"; }
 same() { check "$1: pam_mysql ours" "$2 $2" "$(both "$3" "$4" "$5")"; }
 # differ TAG DESC THEIRS OURS NAME USER OP: a difference listed in DIFFERENCES.md under TAG
 differ() { check "$2 [$1]: pam_mysql ours" "$3 $4" "$(both "$5" "$6" "$7")"; }
+# alice_case NAME DESC CODE ARGS...: service NAME from ARGS (as svc); the right password of
+# alice@example.test ($PW) gets CODE from both modules
+alice_case() {
+  local name=$1 desc=$2 code=$3; shift 3
+  svc "$name" "$@"
+  DH_PASS=$PW same "$desc" "$code" "$name" alice@example.test auth
+}
 
 BASE="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix table=mailbox usercolumn=username passwdcolumn=password"
 
@@ -209,37 +216,23 @@ check "crypt=7 malformed value [D5]: ours" $PAM_AUTH_ERR "$(DH_PASS=x rc o c7 u-
 echo "# hosts, connection and required options"
 HASH=$(openssl passwd -1 -- "$PW")
 put alice@example.test "$(sq "$HASH")"
-svc tcp "$BASE" crypt=1
-DH_PASS=$PW same "host=127.0.0.1:port (TCP)" $PAM_SUCCESS tcp alice@example.test auth
-svc sock "${BASE/host=127.0.0.1:$MDB_PORT/host=$MDB_SOCK}" crypt=1
-DH_PASS=$PW same "host=/path/to/unix/socket" $PAM_SUCCESS sock alice@example.test auth
+alice_case tcp "host=127.0.0.1:port (TCP)" $PAM_SUCCESS "$BASE" crypt=1
+alice_case sock "host=/path/to/unix/socket" $PAM_SUCCESS "${BASE/host=127.0.0.1:$MDB_PORT/host=$MDB_SOCK}" crypt=1
 svc lhport "${BASE/host=127.0.0.1:$MDB_PORT/host=localhost:$MDB_PORT}" crypt=1
 DH_PASS=$PW differ D-localhost-port "host=localhost:port (pam_mysql: the default socket, absent here; ours: TCP)" \
   $PAM_AUTHINFO_UNAVAIL $PAM_SUCCESS lhport alice@example.test auth
-svc nohost "${BASE/host=127.0.0.1:$MDB_PORT /}" crypt=1
-DH_PASS=$PW same "no host: the default socket (absent here)" $PAM_AUTHINFO_UNAVAIL nohost alice@example.test auth
-svc closed "${BASE/host=127.0.0.1:$MDB_PORT/host=127.0.0.1:$(mdb_free_port)}" crypt=1
-DH_PASS=$PW same "unreachable database (closed port)" $PAM_AUTHINFO_UNAVAIL closed alice@example.test auth
-svc baddbpw "${BASE/passwd=yourpass/passwd=wrong}" crypt=1
-DH_PASS=$PW same "bad DB password" $PAM_AUTHINFO_UNAVAIL baddbpw alice@example.test auth
-svc nodb "${BASE/db=postfix /}" crypt=1
-DH_PASS=$PW same "missing db" $PAM_SERVICE_ERR nodb alice@example.test auth
-svc nouser "${BASE/user=postfix /}" crypt=1
-DH_PASS=$PW same "missing user" $PAM_SERVICE_ERR nouser alice@example.test auth
-svc notable "${BASE/table=mailbox /}" crypt=1
-DH_PASS=$PW same "missing table" $PAM_SERVICE_ERR notable alice@example.test auth
-svc nousercol "${BASE/usercolumn=username /}" crypt=1
-DH_PASS=$PW same "missing usercolumn" $PAM_SERVICE_ERR nousercol alice@example.test auth
-svc nopwcol "${BASE/ passwdcolumn=password/}" crypt=1
-DH_PASS=$PW same "missing passwdcolumn" $PAM_SERVICE_ERR nopwcol alice@example.test auth
-svc badcrypt "$BASE" crypt=bogus
-DH_PASS=$PW same "bad crypt value" $PAM_SERVICE_ERR badcrypt alice@example.test auth
-svc nosuchtable "${BASE/table=mailbox/table=nosuch}" crypt=1
-DH_PASS=$PW same "table that does not exist (SQL error)" $PAM_SERVICE_ERR nosuchtable alice@example.test auth
-svc unknownopt "$BASE" crypt=1 usercolum=oops
-DH_PASS=$PW same "unknown option ignored" $PAM_SUCCESS unknownopt alice@example.test auth
-svc disc "$BASE" crypt=1 disconnect_every_op
-DH_PASS=$PW same "disconnect_every_op: right password" $PAM_SUCCESS disc alice@example.test auth
+alice_case nohost "no host: the default socket (absent here)" $PAM_AUTHINFO_UNAVAIL "${BASE/host=127.0.0.1:$MDB_PORT /}" crypt=1
+alice_case closed "unreachable database (closed port)" $PAM_AUTHINFO_UNAVAIL "${BASE/host=127.0.0.1:$MDB_PORT/host=127.0.0.1:$(mdb_free_port)}" crypt=1
+alice_case baddbpw "bad DB password" $PAM_AUTHINFO_UNAVAIL "${BASE/passwd=yourpass/passwd=wrong}" crypt=1
+alice_case nodb "missing db" $PAM_SERVICE_ERR "${BASE/db=postfix /}" crypt=1
+alice_case nouser "missing user" $PAM_SERVICE_ERR "${BASE/user=postfix /}" crypt=1
+alice_case notable "missing table" $PAM_SERVICE_ERR "${BASE/table=mailbox /}" crypt=1
+alice_case nousercol "missing usercolumn" $PAM_SERVICE_ERR "${BASE/usercolumn=username /}" crypt=1
+alice_case nopwcol "missing passwdcolumn" $PAM_SERVICE_ERR "${BASE/ passwdcolumn=password/}" crypt=1
+alice_case badcrypt "bad crypt value" $PAM_SERVICE_ERR "$BASE" crypt=bogus
+alice_case nosuchtable "table that does not exist (SQL error)" $PAM_SERVICE_ERR "${BASE/table=mailbox/table=nosuch}" crypt=1
+alice_case unknownopt "unknown option ignored" $PAM_SUCCESS "$BASE" crypt=1 usercolum=oops
+alice_case disc "disconnect_every_op: right password" $PAM_SUCCESS "$BASE" crypt=1 disconnect_every_op
 DH_PASS=x same "disconnect_every_op: wrong password" $PAM_AUTH_ERR disc alice@example.test auth
 DH_PASS=$PW same "disconnect_every_op: account" $PAM_SUCCESS disc alice@example.test acct 2>/dev/null
 
@@ -247,12 +240,10 @@ echo "# where, JOIN tables, hostile user names, duplicate rows"
 put inactive@example.test "$(sq "$HASH")"
 mdb_sql "UPDATE postfix.mailbox SET active = 0 WHERE username = 'inactive@example.test'"
 put carol@closed.test "$(sq "$HASH")"
-svc where "$BASE" crypt=1 "[where=active = 1 AND domain <> 'x y']"
-DH_PASS=$PW same "where keeps active users" $PAM_SUCCESS where alice@example.test auth
+alice_case where "where keeps active users" $PAM_SUCCESS "$BASE" crypt=1 "[where=active = 1 AND domain <> 'x y']"
 DH_PASS=$PW same "where hides inactive users" $PAM_USER_UNKNOWN where inactive@example.test auth
 JOIN="user=postfix passwd=yourpass host=127.0.0.1:$MDB_PORT db=postfix crypt=1 usercolumn=mailbox.username passwdcolumn=mailbox.password"
-svc join "$JOIN" "[table=mailbox JOIN domain ON mailbox.domain = domain.domain]" "[where=domain.active = 1]"
-DH_PASS=$PW same "JOIN table: user in an active domain" $PAM_SUCCESS join alice@example.test auth
+alice_case join "JOIN table: user in an active domain" $PAM_SUCCESS "$JOIN" "[table=mailbox JOIN domain ON mailbox.domain = domain.domain]" "[where=domain.active = 1]"
 DH_PASS=$PW same "JOIN table: user in a closed domain" $PAM_USER_UNKNOWN join carol@closed.test auth
 DH_PASS=x same "JOIN table: wrong password" $PAM_AUTH_ERR join alice@example.test auth
 DH_PASS=$PW same "unknown user" $PAM_USER_UNKNOWN tcp nobody@example.test auth
@@ -274,8 +265,7 @@ DH_PASS=$PW differ D-sqltext "table option ending in an SQL comment, other user 
   $PAM_SUCCESS $PAM_SERVICE_ERR tablecomment nobody@example.test auth
 svc wherecomment "$BASE" crypt=1 "[where=active = 1 /* active only */]"
 DH_PASS=$PW differ D-sqltext "where option with a /* comment */" $PAM_SUCCESS $PAM_SERVICE_ERR wherecomment alice@example.test auth
-svc wheresemi "$BASE" crypt=1 "[where=active = 1; DELETE FROM log]"
-DH_PASS=$PW same "where option with ';' (a second statement)" $PAM_SERVICE_ERR wheresemi alice@example.test auth
+alice_case wheresemi "where option with ';' (a second statement)" $PAM_SERVICE_ERR "$BASE" crypt=1 "[where=active = 1; DELETE FROM log]"
 
 echo "# NULL and empty stored passwords, nullok, PAM_DISALLOW_NULL_AUTHTOK"
 put nullpw@example.test NULL
@@ -360,16 +350,13 @@ conf() {
   chmod "$mode" "$file"
 }
 conf "$WORK/std.conf" 600 "users.where_clause = active = 1"
-svc cf "config_file=$WORK/std.conf"
-DH_PASS=$PW same "config file: right password" $PAM_SUCCESS cf alice@example.test auth
+alice_case cf "config file: right password" $PAM_SUCCESS "config_file=$WORK/std.conf"
 DH_PASS=x same "config file: wrong password" $PAM_AUTH_ERR cf alice@example.test auth
 DH_PASS=$PW same "config file: where_clause hides inactive users" $PAM_USER_UNKNOWN cf inactive@example.test auth
 same "config file: account (status_column)" $PAM_SUCCESS cf alice@example.test acct
-svc cfover "${BASE/db=postfix/db=nosuchdb}" crypt=0 "config_file=$WORK/std.conf"
-DH_PASS=$PW same "config file values override the arguments" $PAM_SUCCESS cfover alice@example.test auth
+alice_case cfover "config file values override the arguments" $PAM_SUCCESS "${BASE/db=postfix/db=nosuchdb}" crypt=0 "config_file=$WORK/std.conf"
 sed 's/$/;/; /^#/s/;$//' "$WORK/std.conf" >"$WORK/semi.conf"; chmod 600 "$WORK/semi.conf"
-svc cfsemi "config_file=$WORK/semi.conf"
-DH_PASS=$PW same "config file with NSS-MySQL style ';' line ends" $PAM_SUCCESS cfsemi alice@example.test auth
+alice_case cfsemi "config file with NSS-MySQL style ';' line ends" $PAM_SUCCESS "config_file=$WORK/semi.conf"
 conf "$WORK/injected.conf" 600 "users.where_clause = active = 1; DELETE FROM log"
 svc cfinj "config_file=$WORK/injected.conf"
 DH_PASS=$PW differ D-config-sql "config file: text after ';' in a value" $PAM_SUCCESS $PAM_SERVICE_ERR cfinj alice@example.test auth

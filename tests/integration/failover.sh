@@ -15,11 +15,7 @@
 # Output: "ok - ..." / "FAIL - ..." lines, last line "N passed, N failed"; exit 1 if any failed.
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-. "$REPO/tests/lib/check.sh"
-. "$REPO/tests/lib/pkg.sh"
-. "$REPO/tests/lib/harness.sh"
-. "$REPO/tests/lib/mariadb.sh"
-. "$REPO/tests/lib/saslauthd.sh"
+. "$REPO/tests/lib/sasl_suite.sh"
 . "$REPO/tests/lib/sasl_load.sh"
 . "$REPO/tests/lib/replication.sh"
 . "$REPO/tests/lib/galera.sh"
@@ -39,17 +35,6 @@ stop_all() {
   sasl_remove_pam_service
   repl_stop
   gal_stop
-}
-
-install_prerequisites() {
-  pkg_need mariadbd mariadb-server
-  pkg_need /usr/lib/galera/libgalera_smm.so galera-4
-  pkg_need rsync rsync
-  pkg_need python3 python3
-  pkg_need perl perl-base
-  pkg_need ps procps
-  pkg_need bc bc
-  sasl_ensure_installed
 }
 
 # opts HOST,HOST,...: the classic recipe's options with several servers and a short back-off
@@ -87,6 +72,19 @@ report() {
   LAST_WINDOW=$w
 }
 
+# outage_windows CSV T_START T_KILL T_BACK DEAD OTHER FIRST SERVED BACK: the windows of the load
+# before the kill, while FIRST was dead (named DEAD) and after it came BACK (restart, rejoin);
+# OTHER, which served SERVED SELECTs meanwhile, must have answered, and logins must go on after.
+outage_windows() {
+  local csv=$1 t_start=$2 t_kill=$3 t_back=$4 dead=$5 other=$6 first=$7 served=$8 back=$9
+  report "before the kill" "$csv" "$t_start" "$t_kill"
+  report "$dead" "$csv" "$t_kill" "$t_back"
+  check_note "$other served $served SELECTs while $first was dead"
+  check_true "$other answered while $first was dead" [ "$served" -gt 0 ]
+  report "after the $back" "$csv" "$t_back" 9999999999
+  check_true "logins went on after the $back" [ "$(load_get "$LAST_WINDOW" ok)" -gt 0 ]
+}
+
 test_replication() {
   echo "# (a) primary + async replica, host=primary,replica"
   local t0 before after
@@ -118,12 +116,8 @@ test_replication() {
   check_note "primary restarted (ready at +$(elapsed "$t_start") s)"
   wait "$LOAD_BG_PID"
   check_note "whole run: $(cat "$csv.summary")"
-  report "before the kill" "$csv" "$t_start" "$t_kill"
-  report "primary dead" "$csv" "$t_kill" "$t_restart"
-  check_note "replica served $((replica_during - replica_before)) SELECTs while the primary was dead"
-  check_true "replica answered while the primary was dead" [ $((replica_during - replica_before)) -gt 0 ]
-  report "after the restart" "$csv" "$t_restart" 9999999999
-  check_true "logins went on after the restart" [ "$(load_get "$LAST_WINDOW" ok)" -gt 0 ]
+  outage_windows "$csv" "$t_start" "$t_kill" "$t_restart" "primary dead" replica "the primary" \
+    $((replica_during - replica_before)) restart
   report "whole run, $CLIENTS clients, ${LOAD_SECS} s" "$csv" 0 9999999999
 
   # Once the back-off has passed, the primary is first again.
@@ -219,12 +213,8 @@ test_galera() {
   touch "$csv.stop"
   wait "$LOAD_BG_PID"
   check_note "whole run ($(elapsed "$t_start") s): $(cat "$csv.summary")"
-  report "before the kill" "$csv" "$t_start" "$t_kill"
-  report "node 1 dead, then rejoining" "$csv" "$t_kill" "$t_rejoin"
-  check_note "node 2 served $((n2_during - n2_before)) SELECTs while node 1 was dead"
-  check_true "node 2 answered while node 1 was dead" [ $((n2_during - n2_before)) -gt 0 ]
-  report "after the rejoin" "$csv" "$t_rejoin" 9999999999
-  check_true "logins went on after the rejoin" [ "$(load_get "$LAST_WINDOW" ok)" -gt 0 ]
+  outage_windows "$csv" "$t_start" "$t_kill" "$t_rejoin" "node 1 dead, then rejoining" "node 2" "node 1" \
+    $((n2_during - n2_before)) rejoin
   check_note "rejoined node 1 served $((n1_end - n1_back)) SELECTs in the last 2 s"
   check_true "rejoined node 1 serves again after failover_backoff" [ $((n1_end - n1_back)) -gt 0 ]
   report "whole run, $CLIENTS clients" "$csv" 0 9999999999
@@ -235,8 +225,7 @@ test_galera() {
 }
 
 main() {
-  harness_begin failover stop_all
-  install_prerequisites || harness_fatal "could not install prerequisites"
+  sasl_suite_begin failover stop_all /usr/lib/galera/libgalera_smm.so galera-4 rsync rsync bc bc
   check_note "load: $CLIENTS clients for $LOAD_SECS s; kill at +$KILL_AT s, restart at +$RESTART_AT s; failover_backoff=$BACKOFF"
   case " ${PMN_PARTS:-replication galera} " in *" replication "*) test_replication ;; esac
   case " ${PMN_PARTS:-replication galera} " in *" galera "*) test_galera ;; esac

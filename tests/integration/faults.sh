@@ -17,11 +17,7 @@
 # Output: "ok - ..." / "FAIL - ..." lines, last line "N passed, N failed"; exit 1 if any failed.
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-. "$REPO/tests/lib/check.sh"
-. "$REPO/tests/lib/pkg.sh"
-. "$REPO/tests/lib/harness.sh"
-. "$REPO/tests/lib/mariadb.sh"
-. "$REPO/tests/lib/saslauthd.sh"
+. "$REPO/tests/lib/sasl_suite.sh"
 . "$REPO/tests/lib/sasl_load.sh"
 
 HOST_BIN=$HOST
@@ -34,20 +30,6 @@ else
   CYCLES=20000 LOGINS=2000 ROUNDS=3
 fi
 PAM_AUTHINFO_UNAVAIL=9
-
-stop_all() {
-  mdb_stop
-  sasl_stop
-  sasl_remove_pam_service
-}
-
-install_prerequisites() {
-  pkg_need mariadbd mariadb-server
-  pkg_need python3 python3
-  pkg_need perl perl-base
-  pkg_need ps procps
-  sasl_ensure_installed
-}
 
 # nodelay: these suites time refused logins during outages; the failure delay is checked in module.sh
 opts() {
@@ -187,8 +169,7 @@ test_endurance() {
 }
 
 main() {
-  harness_begin faults stop_all
-  install_prerequisites || harness_fatal "could not install prerequisites"
+  sasl_suite_begin faults sasl_suite_stop
   [ -x "$HOST_BIN" ] || harness_fatal "no $HOST_BIN"
   mdb_start "$WORK/db" && mdb_seed_mailbox && mdb_add_user alice@example.test "$PW" \
     || harness_fatal "MariaDB did not start"

@@ -16,15 +16,10 @@ export LC_ALL=C   # passwords are bytes, not characters
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/tests/lib/syslog.sh"
 syslog_private_namespace "$0" "$@"
-source "$REPO/tests/lib/check.sh"
-source "$REPO/tests/lib/harness.sh"
-source "$REPO/tests/lib/mariadb.sh"
+source "$REPO/tests/lib/pam_suite.sh"   # check.sh, harness.sh, mariadb.sh, pam_suite_stop, PAM_*
 
 VECTORS=$REPO/tests/data/vectors
-hashes_stop() { mdb_stop; syslog_stop; }
-harness_begin hashes hashes_stop
-
-PAM_SUCCESS=0 PAM_AUTH_ERR=7
+harness_begin hashes pam_suite_stop
 
 # Counted silently; only a failure prints a line.
 pass() { CHECK_PASSED=$((CHECK_PASSED + 1)); }
@@ -143,8 +138,7 @@ for m in 1 2 3 4 5 6 7 8 9 auto; do
   echo "auth required $MODULE $BASE crypt=$m use_323_passwd=1 nullok" >"$WORK/pam.d/m$m+323-nullok"
 done
 
-# rc SERVICE USER PASSWORD: the PAM code pam_authenticate returned
-rc() { "$HOST" "$WORK/pam.d" "$1" "$2" "$3" -1 auth 2>&1 | sed -n 's/.*rc=\([0-9-]*\).*/\1/p' | head -n 1; }
+# rc SERVICE USER PASSWORD (tests/lib/pam_suite.sh): the PAM code pam_authenticate returned
 
 # A wrong password that differs from the right one in its first byte's low 7 bits (descrypt reads
 # 7 bits of 8 bytes, bcrypt 72 bytes, OLD_PASSWORD() skips spaces: appending would not do).

@@ -17,11 +17,7 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-. "$REPO/tests/lib/check.sh"
-. "$REPO/tests/lib/pkg.sh"
-. "$REPO/tests/lib/harness.sh"
-. "$REPO/tests/lib/mariadb.sh"
-. "$REPO/tests/lib/saslauthd.sh"
+. "$REPO/tests/lib/sasl_suite.sh"
 . "$REPO/tests/lib/postfix.sh"
 
 USER_NAME=alice@example.test
@@ -35,18 +31,9 @@ stop_all() {
   sasl_remove_pam_service
 }
 
-install_prerequisites() {
-  pkg_need mariadbd mariadb-server
-  pkg_need python3 python3
-  pkg_need perl perl-base
-  pkg_need ps procps
-  pkg_need ss iproute2
-  sasl_ensure_installed && pf_ensure_installed
-}
-
 setup() {
-  harness_begin e2e stop_all
-  install_prerequisites || harness_fatal "could not install prerequisites"
+  sasl_suite_begin e2e stop_all ss iproute2
+  pf_ensure_installed || harness_fatal "could not install prerequisites"
   # swaks speaks STARTTLS only with Net::SSLeay (libnet-ssleay-perl, a mere Recommends of swaks).
   swaks --support 2>&1 | grep -q '=== TLS supported' ||
     harness_fatal "swaks has no TLS support: install libnet-ssleay-perl (build/install-deps.sh does)"

@@ -17,36 +17,15 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-. "$REPO/tests/lib/check.sh"
-. "$REPO/tests/lib/pkg.sh"
-. "$REPO/tests/lib/harness.sh"
-. "$REPO/tests/lib/mariadb.sh"
-. "$REPO/tests/lib/saslauthd.sh"
+. "$REPO/tests/lib/sasl_suite.sh"
 
 PMN_EXPECT_FROZEN_ANSWER=${PMN_EXPECT_FROZEN_ANSWER:-1}
 FROZEN_LIMIT_MS=15000
 GOOD_PW='S3cret-alice'
 BOB_PW="p'a\"ss w\\ord%_ ü"
 
-# Stops everything this test started (runs on any exit).
-stop_all() {
-  mdb_stop            # thaws first, so workers blocked on it can finish
-  sasl_stop
-  sasl_remove_pam_service
-}
-
-install_prerequisites() {
-  pkg_need mariadbd mariadb-server
-  pkg_need pamtester pamtester
-  pkg_need python3 python3
-  pkg_need perl perl-base
-  pkg_need ps procps
-  sasl_ensure_installed
-}
-
 setup() {
-  harness_begin saslauthd stop_all
-  install_prerequisites || harness_fatal "could not install prerequisites"
+  sasl_suite_begin saslauthd sasl_suite_stop pamtester pamtester
   mdb_start "$WORK/db" && mdb_seed_mailbox || harness_fatal "MariaDB did not start"
   mdb_add_user alice@example.test "$GOOD_PW"
   mdb_add_user bob@example.test "$BOB_PW"

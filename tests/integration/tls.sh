@@ -9,12 +9,9 @@ set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/tests/lib/syslog.sh"
 syslog_private_namespace "$0" "$@"
-source "$REPO/tests/lib/check.sh"
-source "$REPO/tests/lib/harness.sh"
-source "$REPO/tests/lib/mariadb.sh"
+source "$REPO/tests/lib/pam_suite.sh"   # check.sh, harness.sh, mariadb.sh, pam_suite_stop, PAM_*
 
-tls_stop() { mdb_stop; syslog_stop; }
-harness_begin tls tls_stop
+harness_begin tls pam_suite_stop
 
 # --- certificates ------------------------------------------------------------------------------
 C=$WORK/certs

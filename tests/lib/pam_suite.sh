@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The frame of a suite that drives the module through libpam against one throwaway MariaDB, with a
 # private /dev/log and a private PAM service directory. Source after syslog.sh and its
-# syslog_private_namespace (this file brings check.sh and mariadb.sh); then `pam_suite_begin NAME`.
+# syslog_private_namespace (this file brings check.sh, harness.sh and mariadb.sh); then
+# `pam_suite_begin NAME` (a suite with a setup of its own: `harness_begin NAME pam_suite_stop`).
 #
 #   pam_suite_begin NAME         WORK=/tmp/pmn-NAME.XXXXXX (0755), syslog capture, MariaDB with the
 #                                mailbox table and alice@example.test / S3cret!; clean-up on exit.

@@ -10,11 +10,7 @@ namespace PamMySqlNet.Tests.Auth;
 /// mailbox line, with the store a test supplies: shared by the stored-value tests.</summary>
 internal static class MailboxLogins
 {
-    public static readonly string[] Args =
-    [
-        "user=postfix", "passwd=dbsecret", "db=postfix", "table=mailbox", "usercolumn=username",
-        "passwdcolumn=password", "throttle=off", "fail_delay=0",
-    ];
+    public static readonly string[] Args = [.. Recipe.Database, "throttle=off", "fail_delay=0"];
 
     /// <summary>A user typing <paramref name="password"/> at the prompt; no earlier module set PAM_AUTHTOK
     /// unless <paramref name="earlier"/>.</summary>

@@ -9,17 +9,15 @@ namespace PamMySqlNet.Tests.Auth;
 /// (The real MySQL store is exercised by tests/integration against a real MariaDB.)</summary>
 public class ModuleEntryTests
 {
-    // MD5-crypt of "S3cret!" made by: openssl passwd -1 -salt Zx3QpL0a 'S3cret!'
-    private const string AliceHash = "$1$Zx3QpL0a$khRMgUIOFjtmgLE04xBsi.";
+    private const string AliceHash = Recipe.AliceHash;
 
     private static readonly string[] Args =
-    {
-        "user=postfix", "passwd=dbsecret", "db=postfix", "table=mailbox", "usercolumn=username",
-        "passwdcolumn=password", "crypt=1",
+    [
+        .. Recipe.Database, "crypt=1",
         // These tests share the process's throttle counters and fail logins from one address
         // in any order: throttling has its own tests (ThrottleTests, ThrottledFlowTests).
         "throttle=off",
-    };
+    ];
 
     private sealed class FixedStore(UserLookup answer) : IUserStore
     {

@@ -5,8 +5,7 @@ namespace PamMySqlNet.Tests.Auth;
 /// <summary>Which pam.d lines are parsed once per process and which on every call.</summary>
 public class ParsedLinesTests
 {
-    private static string[] Line(params string[] extra) =>
-        ["user=postfix", "passwd=dbsecret", "db=postfix", "table=mailbox", "usercolumn=username", "passwdcolumn=password", .. extra];
+    private static string[] Line(params string[] extra) => [.. Recipe.Database, .. extra];
 
     [Fact]
     public void ALineWithoutConfigFileIsParsedOnce()

@@ -4,15 +4,11 @@ namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>passwd= on a pam.d line that others can read is named, with the fix.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public class PasswordExposureTests : IDisposable
+public class PasswordExposureTests() : TempDirectoryTest("pmn-exposure")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("pmn-exposure").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private void Service(string name, UnixFileMode mode)
     {
-        string path = Path.Combine(_dir, name);
+        string path = PathIn(name);
         File.WriteAllText(path, "auth required pam_mysql_net.so passwd=x\n");
         File.SetUnixFileMode(path, mode);
     }
@@ -32,9 +28,9 @@ public class PasswordExposureTests : IDisposable
         if (!OperatingSystem.IsLinux())
             return;
         Service("smtp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        string? warning = PasswordExposure.Check(["passwd=secret"], "smtp", _dir);
+        string? warning = PasswordExposure.Check(["passwd=secret"], "smtp", Dir);
         Assert.NotNull(warning);
-        Assert.Contains(Path.Combine(_dir, "smtp"), warning);
+        Assert.Contains(PathIn("smtp"), warning);
         Assert.Contains("0600", warning);
         Assert.DoesNotContain("secret", warning);
     }
@@ -45,10 +41,10 @@ public class PasswordExposureTests : IDisposable
         if (!OperatingSystem.IsLinux())
             return;
         Service("smtp", UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        Assert.Null(PasswordExposure.Check(["passwd=secret"], "smtp", _dir));
+        Assert.Null(PasswordExposure.Check(["passwd=secret"], "smtp", Dir));
         Service("imap", UnixFileMode.UserRead | UnixFileMode.OtherRead);
-        Assert.Null(PasswordExposure.Check(["config_file=/x"], "imap", _dir));
-        Assert.Null(PasswordExposure.Check(["passwd=secret"], "missing", _dir));
-        Assert.Null(PasswordExposure.Check(["passwd=secret"], "../etc/passwd", _dir));
+        Assert.Null(PasswordExposure.Check(["config_file=/x"], "imap", Dir));
+        Assert.Null(PasswordExposure.Check(["passwd=secret"], "missing", Dir));
+        Assert.Null(PasswordExposure.Check(["passwd=secret"], "../etc/passwd", Dir));
     }
 }

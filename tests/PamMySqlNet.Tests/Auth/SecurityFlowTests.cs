@@ -10,8 +10,7 @@ namespace PamMySqlNet.Tests.Auth;
 /// database replaced by fixed answers.</summary>
 public class SecurityFlowTests
 {
-    // openssl passwd -1 -salt Zx3QpL0a 'S3cret!'
-    private const string AliceHash = "$1$Zx3QpL0a$khRMgUIOFjtmgLE04xBsi.";
+    private const string AliceHash = Recipe.AliceHash;
     // openssl passwd -1 -salt abcdefgh ''
     private const string Md5CryptOfEmpty = "$1$abcdefgh$M55TzYaaccxVGbptZWaxX/";
     // echo -n '' | mkpasswd -m bcrypt -R 4 -s  (mkpasswd raises the cost to 5)
@@ -22,11 +21,7 @@ public class SecurityFlowTests
     private const int Prelim = (int)PamFlags.PrelimCheck, Update = (int)PamFlags.UpdateAuthTok,
         ChangeExpired = (int)PamFlags.ChangeExpiredAuthTok;
 
-    private static readonly string[] Args =
-    {
-        "user=postfix", "passwd=dbsecret", "db=postfix", "table=mailbox", "usercolumn=username",
-        "passwdcolumn=password",
-    };
+    private static readonly string[] Args = Recipe.Database;
 
     private sealed class Store(UserLookup answer) : IUserStore
     {

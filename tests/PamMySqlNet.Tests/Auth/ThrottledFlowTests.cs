@@ -10,13 +10,9 @@ namespace PamMySqlNet.Tests.Auth;
 /// before the prompt, the query, the hash, the sqllog row and the fail delay; what counts.</summary>
 public class ThrottledFlowTests
 {
-    // openssl passwd -1 -salt Zx3QpL0a 'S3cret!'
-    private const string AliceHash = "$1$Zx3QpL0a$khRMgUIOFjtmgLE04xBsi.";
+    private const string AliceHash = Recipe.AliceHash;
     private static readonly string[] Args =
-    {
-        "user=postfix", "passwd=dbsecret", "db=postfix", "table=mailbox", "usercolumn=username",
-        "passwdcolumn=password", "crypt=1", "fail_delay=2", "sqllog", "logtable=log", "logmsgcolumn=msg",
-    };
+        [.. Recipe.Database, "crypt=1", "fail_delay=2", "sqllog", "logtable=log", "logmsgcolumn=msg"];
 
     private long _now = 1_000_000;
     private readonly Throttle _throttle;

@@ -6,14 +6,10 @@ namespace PamMySqlNet.Tests.Daemon;
 
 /// <summary>`check`'s "route:" line, against real sockets in a private directory (run as root, as
 /// the suite is; the listener is this test process).</summary>
-public sealed class BrokerProbeTests : IDisposable
+public sealed class BrokerProbeTests() : TempDirectoryTest("pmn-probe.")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("pmn-probe.").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private ModuleSettings Line(BrokerMode mode, string name = "socket") =>
-        new() { Broker = mode, BrokerSocket = Path.Combine(_dir, name) };
+        new() { Broker = mode, BrokerSocket = PathIn(name) };
 
     [Fact]
     public void NoDaemonIsAProblemOnlyWhenRequired()
@@ -27,7 +23,7 @@ public sealed class BrokerProbeTests : IDisposable
     [Fact]
     public void ARootListenerIsTheRoute()
     {
-        using var listener = ListenSocket.Create(Path.Combine(_dir, "socket"), out _)!;
+        using var listener = ListenSocket.Create(PathIn("socket"), out _)!;
         var (text, problem) = BrokerProbe.Describe(Line(BrokerMode.Required));
         Assert.False(problem);
         Assert.Contains($"pid {Environment.ProcessId}", text);
@@ -37,7 +33,7 @@ public sealed class BrokerProbeTests : IDisposable
     [Fact]
     public void SomethingElseAtThePathIsAProblemEvenForAuto()
     {
-        File.WriteAllText(Path.Combine(_dir, "socket"), "");
+        File.WriteAllText(PathIn("socket"), "");
         var (text, problem) = BrokerProbe.Describe(Line(BrokerMode.Auto));
         Assert.True(problem);
         Assert.Contains("not a socket owned by root", text);

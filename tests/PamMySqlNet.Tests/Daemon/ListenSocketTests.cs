@@ -6,14 +6,8 @@ namespace PamMySqlNet.Tests.Daemon;
 
 /// <summary>The daemon's socket, and what the kernel says about who is on the other end, on the
 /// real kernel (a private directory under /tmp).</summary>
-public sealed class ListenSocketTests : IDisposable
+public sealed class ListenSocketTests() : TempDirectoryTest("pmn-listen.")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("pmn-listen.").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string PathIn(string name) => Path.Combine(_dir, name);
-
     [Fact]
     public void CreatesTheDirectoryAndAnOwnerOnlySocket()
     {

@@ -10,14 +10,8 @@ namespace PamMySqlNet.Tests.Data;
 /// trusted, whatever the system store says), verify_identity checks the name, revocation is not
 /// fetched, and the CA files are read at the handshake. (Against a real server: tests/integration/tls.sh
 /// and tests/integration/security/tls.sh.)</summary>
-public sealed class TlsTrustTests : IDisposable
+public sealed class TlsTrustTests() : TempDirectoryTest("pmn-tlstrust-")
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "pmn-tlstrust-" + Guid.NewGuid().ToString("N"));
-
-    public TlsTrustTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static X509Certificate2 SelfSignedCa(string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -42,7 +36,7 @@ public sealed class TlsTrustTests : IDisposable
 
     private string Pem(string name, X509Certificate2 cert)
     {
-        string path = Path.Combine(_dir, name);
+        string path = PathIn(name);
         File.WriteAllText(path, cert.ExportCertificatePem());
         return path;
     }
@@ -131,7 +125,7 @@ public sealed class TlsTrustTests : IDisposable
         using var a = SelfSignedCa("CA in the file");
         using var b = SelfSignedCa("CA in the directory");
         using var other = SelfSignedCa("someone else");
-        string capath = Path.Combine(_dir, "capath");
+        string capath = PathIn("capath");
         Directory.CreateDirectory(capath);
         File.WriteAllText(Path.Combine(capath, "b.crt"), b.ExportCertificatePem());
         var check = CheckFor($"ssl_ca={Pem("a.pem", a)}", $"ssl_capath={capath}");
@@ -152,11 +146,11 @@ public sealed class TlsTrustTests : IDisposable
     [Fact]
     public void TheDirectoryIsReadWhenTheHandshakeAsksNotBefore()
     {
-        var check = CheckFor("ssl_mode=verify_ca", $"ssl_capath={_dir}");
+        var check = CheckFor("ssl_mode=verify_ca", $"ssl_capath={Dir}");
         using var ca = SelfSignedCa("pmn test CA");
         using var other = SelfSignedCa("someone else");
         // Written after For(): a login that started earlier still sees it at its handshake.
-        File.WriteAllText(Path.Combine(_dir, "ca.pem"), ca.ExportCertificatePem());
+        File.WriteAllText(PathIn("ca.pem"), ca.ExportCertificatePem());
         Assert.True(Accepts(check, ca));
         Assert.False(Accepts(check, other));
     }
