@@ -25,6 +25,8 @@ check "build/package.sh builds the .deb" 0 "$?"
 DEB=$(ls "$REPO"/out/pam-mysql-net_*_amd64.deb 2>/dev/null | head -n 1)
 check_true "the package is named pam-mysql-net_<version>_amd64.deb" test -f "$DEB"
 check_true "it does not depend on .NET" bash -c "! dpkg-deb -f '$DEB' Depends | grep -qi dotnet"
+check_true "it recommends libsodium23 (Argon2) without requiring it" bash -c \
+  "dpkg-deb -f '$DEB' Recommends | grep -qw libsodium23 && ! dpkg-deb -f '$DEB' Depends | grep -q sodium"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$DEB" >"$WORK/install.log" 2>&1
 check "apt-get install ./pam-mysql-net_*.deb" 0 "$?"
 dpkg -L pam-mysql-net >"$WORK/files"

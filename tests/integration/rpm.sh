@@ -68,6 +68,7 @@ rpm -qp --requires "$RPM" 2>/dev/null | sed 's/ *$//' >"$WORK/requires"
 for dep in pam "openssl-libs >= 1:3.0" libxcrypt "libpam.so.0(LIBPAM_1.0)(64bit)" "libc.so.6(GLIBC_2.34)(64bit)"; do
   check_true "Requires: $dep" grep -qxF "$dep" "$WORK/requires"
 done
+check_true "libsodium (Argon2; EPEL only) is not a Requires" bash -c "! grep -q sodium '$WORK/requires'"
 # RHEL, Rocky and Alma 9 have glibc 2.34: glibc 2.36's DT_RELR (build/package.sh rpm builds
 # with -DPMN_DT_RELR=OFF) or a later symbol version would make dnf refuse the package there.
 check "no GLIBC_ABI_DT_RELR among the Requires (packed relocations need glibc 2.36)" "" \
