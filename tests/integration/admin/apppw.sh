@@ -44,6 +44,14 @@ admin_apppw() {
   check "... an app password" $PAM_SERVICE_ERR "$(rc apppw-off bob@example.test 'app-one-1')"
   check "... one line each: more than one row" 2 "$(lines 'the query returned more than one row for user "bob@example.test"')"
   check "... a user with one row still logs in" $PAM_SUCCESS "$(rc apppw-off alice@example.test 'S3cret!')"
+  # Exactly two rows: one app password.
+  mdb_set_password dave@example.test "$(mkpasswd -m sha512crypt 'D4ve-main!')"
+  mdb_sql "INSERT INTO postfix.mailbox_app_password (username, password_hash) VALUES ('dave@example.test', '$(openssl passwd -6 'dave-app-1')')"
+  check "without max_rows: two rows (one app password) are refused" $PAM_SERVICE_ERR "$(rc apppw-off dave@example.test 'D4ve-main!')"
+  service apppw2 "$SEED broker=off max_rows=2 $select"
+  check "max_rows=2: the main password of a user with two rows" $PAM_SUCCESS "$(rc apppw2 dave@example.test 'D4ve-main!')"
+  check "max_rows=2: its app password" $PAM_SUCCESS "$(rc apppw2 dave@example.test 'dave-app-1')"
+  check "max_rows=2: three rows are refused" $PAM_SERVICE_ERR "$(rc apppw2 bob@example.test 'B0b-main!')"
 
   echo "# more than max_rows"
   app laptop "$app3"
