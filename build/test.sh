@@ -41,7 +41,7 @@ SUITES=(
   tests/integration/security.sh       # the security review's findings, one regression test each
   tests/integration/broker.sh         # the resident daemon: routes, trust, setuid host, kills, load, fuzz, pool
   tests/integration/throttle.sh       # brute-force throttling: lock-out, release, daemon-wide counters, throttle_table, daemon --status
-  tests/integration/admin.sh          # mail hosts: placeholders, default_scheme, weak_schemes, RSA keys, saslauthd facts
+  tests/integration/admin.sh          # mail hosts: placeholders, default_scheme, weak_schemes, RSA keys, saslauthd facts, app passwords
   tests/integration/hooks.sh          # auth_succ_query / auth_fail_query: counters, placeholders as values, failing hooks change nothing
   tests/integration/rehash.sh         # rehash on login: MD5-crypt to SHA-512-crypt/argon2id once, compare-and-set, no privilege, routes
   tests/integration/failover.sh       # primary+replica and Galera, servers killed under load

@@ -20,6 +20,24 @@ rh() {
   if [ "$4" = - ]; then rc "$1" "$2" "$3" "${5:-auth}"; else PMN_RHOST=$4 rc "$1" "$2" "$3" "${5:-auth}"; fi
 }
 
+# admin_daemon SOCK: starts `pam-mysql-net daemon` on SOCK (stopped at clean-up) and checks it listens.
+admin_daemon() {
+  "$CLI" daemon --socket "$1" --workers 2 >"$1.log" 2>&1 &
+  on_exit "kill $!; wait $!"
+  for _ in $(seq 1 100); do [ -S "$1" ] && break; sleep 0.05; done
+  check_true "the daemon listens on $1" test -S "$1"
+}
+
+# admin_route ROUTE SOCK: sets args (pam.d arguments) and prefix (the command the host runs under)
+# for the route process (in the host), helper (the fork helper: a 64 MiB cap) or daemon (at SOCK).
+admin_route() {
+  case $1 in
+    process) args="broker=off" prefix="" ;;
+    helper) args="broker=off" prefix="prlimit --as=67108864" ;;
+    daemon) args="broker=required broker_socket=$2" prefix="" ;;
+  esac
+}
+
 pam_suite_parts "$REPO/tests/integration/admin" admin "${PMN_ADMIN_PARTS:-}"
 
 check_summary

@@ -122,6 +122,9 @@ public static class CheckCommand
         io.Stdout.WriteLine(s.Rehash is { } target
             ? $"  rehash: to {target} after a successful login, compare-and-set into {s.UpdateTable ?? s.Table} (writing is not tried; the module's database user needs UPDATE on it)"
             : "  rehash: off");
+        io.Stdout.WriteLine(s.MaxRows > 1
+            ? $"  rows per user: up to max_rows={s.MaxRows}, any may match (app passwords; each login checks every row; no rehash or password change for a user with several)"
+            : "  rows per user: one (max_rows=1)");
         string[] hooks = [.. new[] { ("auth_succ_query", s.AuthSuccQuery), ("auth_fail_query", s.AuthFailQuery) }
             .Where(h => h.Item2 is not null).Select(h => h.Item1)];
         io.Stdout.WriteLine($"  login hooks: {(hooks.Length == 0 ? "none" : string.Join(", ", hooks) + " (not run by check)")}");
@@ -203,15 +206,17 @@ public static class CheckCommand
         var found = new MySqlUserStore(s, queries).Lookup(user);
         switch (found.Status)
         {
+            case LookupStatus.Found when found.StoredPasswords is { Count: > 1 } rows:
+                io.Stdout.WriteLine($"  user '{user}': found; {rows.Count} stored passwords (max_rows={s.MaxRows}), schemes: "
+                                    + string.Join(", ", rows.Select(r => SchemeOf(s, r)))
+                                    + (found.AccountStatus is { } all ? $"; status {all} (all rows)" : "")
+                                    + (s.Rehash is null ? "" : "; not rehashed (several rows)"));
+                return 0;
             case LookupStatus.Found:
-                string scheme = found.StoredPassword is not { Length: > 0 } stored ? "none (NULL or empty: login refused unless nullok)"
-                    : Describe(s, PamMySqlNet.Auth.DefaultScheme.Apply(s, stored))
-                      + (PamMySqlNet.Auth.WeakSchemes.Of(s, PamMySqlNet.Auth.DefaultScheme.Apply(s, stored)) is { } weak
-                          ? $" (weak: {weak}; weak_schemes={PamMySqlNet.Auth.WeakSchemes.Name(s.WeakSchemes)})" : "");
                 string rehash = s.Rehash is { } target && found.StoredPassword is { Length: > 0 } value
                     ? $"; rehashed to {target} at the next login: {(PamMySqlNet.Auth.RehashPolicy.IsBelow(target, PamMySqlNet.Auth.DefaultScheme.Apply(s, value)) ? "yes" : "no")}"
                     : "";
-                io.Stdout.WriteLine($"  user '{user}': found; stored password scheme: {scheme}" +
+                io.Stdout.WriteLine($"  user '{user}': found; stored password scheme: {SchemeOf(s, found.StoredPassword)}" +
                                     (found.AccountStatus is { } st ? $"; status {st}" : "") + rehash);
                 return 0;
             case LookupStatus.NotFound:
@@ -222,6 +227,13 @@ public static class CheckCommand
                 return 1;
         }
     }
+
+    /// <summary>The scheme of one stored value and whether weak_schemes calls it weak (never the value).</summary>
+    private static string SchemeOf(ModuleSettings s, string? stored) => stored is not { Length: > 0 }
+        ? "none (NULL or empty: login refused unless nullok)"
+        : Describe(s, PamMySqlNet.Auth.DefaultScheme.Apply(s, stored))
+          + (PamMySqlNet.Auth.WeakSchemes.Of(s, PamMySqlNet.Auth.DefaultScheme.Apply(s, stored)) is { } weak
+              ? $" (weak: {weak}; weak_schemes={PamMySqlNet.Auth.WeakSchemes.Name(s.WeakSchemes)})" : "");
 
     /// <summary>The scheme of a stored value, by what the module would do with it (never the value):
     /// the module's own detection (SchemeRegistry.DetectAuto for crypt=auto), after default_scheme.</summary>

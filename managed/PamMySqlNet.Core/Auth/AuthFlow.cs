@@ -182,6 +182,8 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
         // Only after a real match of the typed password (not nullok's empty password, never a refusal).
         if (verified == PamCode.Success && _matched is { } read)
             RehashOnLogin.Run(settings, store, log, request, password, found.StoredPassword!, read, lookupMilliseconds);
+        else if (verified == PamCode.Success && found.Rows > 1 && settings.Rehash is not null && settings.Verbose)
+            log.Write(LogLevel.Info, $"rehash skipped for {Who}: {found.Rows} stored passwords (max_rows; only a user with one row is rehashed)");
         return (verified, found);
     }
 
@@ -190,6 +192,8 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
 
     private PamCode Verify(byte[] password, UserLookup found)
     {
+        if (found.StoredPasswords is { Count: > 1 } rows)
+            return VerifyAny(password, rows);
         if (string.IsNullOrEmpty(found.StoredPassword))
             return NoStoredPassword(password);
 
@@ -199,6 +203,71 @@ public sealed class AuthFlow(ModuleSettings settings, IUserStore store, IModuleL
             DummyHashes.Observe(settings, stored);
         if (result == VerifyResult.Match)
             _matched = stored;
+        return Decide(result, stored);
+    }
+
+    /// <summary>
+    /// max_rows above 1 and several rows (app passwords): the login succeeds if any row matches. Every
+    /// row is checked in full, whatever an earlier one gave (<see cref="CheckEveryRow"/>): the time says
+    /// how many rows there are, never which one matched. A row that cannot be checked (malformed, a
+    /// scheme this version lacks) does not block the others: one log line names its position, never
+    /// its value. weak_schemes looks at the matching row (a non-weak match is preferred); there is no
+    /// rehash (<see cref="_matched"/> stays null): the rows do not say which one update_table holds.
+    /// </summary>
+    private PamCode VerifyAny(byte[] password, IReadOnlyList<string?> rows)
+    {
+        var checks = CheckEveryRow(settings, password, rows, request.User, EmptyPasswordAllowed);
+        int chosen = -1;
+        bool chosenWeak = false, observed = false, emptyMatched = false;
+        var uncheckable = new List<int>();
+        for (int i = 0; i < checks.Length; i++)
+        {
+            var (result, stored) = checks[i];
+            if (result is VerifyResult.Malformed or VerifyResult.Unsupported)
+                uncheckable.Add(i + 1);
+            // An empty or NULL row that nullok let an empty password match (NoStoredPassword's rule).
+            emptyMatched |= stored is null && result == VerifyResult.Match;
+            if (stored is null || result is not (VerifyResult.Match or VerifyResult.NoMatch))
+                continue;
+            // The first row (the main password in a UNION written main first) sets the unknown-user dummy.
+            if (!observed)
+                DummyHashes.Observe(settings, stored);
+            observed = true;
+            bool weak = settings.WeakSchemes != WeakSchemePolicy.Allow && WeakSchemes.Of(settings, stored) is not null;
+            if (result == VerifyResult.Match && (chosen < 0 || (chosenWeak && !weak)))
+                (chosen, chosenWeak) = (i, weak);
+        }
+        if (uncheckable.Count > 0)
+            log.Write(LogLevel.Err, $"authentication: stored value {string.Join(", ", uncheckable)} of the {rows.Count} of {Who} cannot be checked with crypt={CryptModeNames.Name(settings.Crypt)}; ignored, the other rows were checked");
+        if (chosen >= 0)
+            return Decide(VerifyResult.Match, checks[chosen].Stored!);
+        return emptyMatched ? PamCode.Success : Decide(VerifyResult.NoMatch, "");
+    }
+
+    /// <summary>Every row checked against the typed password, each in full and none skipped (no early
+    /// exit after a match). NULL or empty rows match only an empty password that nullok allows
+    /// (<paramref name="emptyAllowed"/>) and are returned with a null value.</summary>
+    internal static (VerifyResult Result, string? Stored)[] CheckEveryRow(ModuleSettings s, ReadOnlySpan<byte> password,
+        IReadOnlyList<string?> rows, string user, bool emptyAllowed)
+    {
+        var checks = new (VerifyResult, string?)[rows.Count];
+        var options = VerifyOptionsFor(s, user);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (string.IsNullOrEmpty(rows[i]))
+            {
+                checks[i] = (emptyAllowed && password.IsEmpty ? VerifyResult.Match : VerifyResult.NoMatch, null);
+                continue;
+            }
+            string stored = DefaultScheme.Apply(s, rows[i]!);
+            checks[i] = (PasswordVerifier.Verify(s.Crypt, password, stored, options), stored);
+        }
+        return checks;
+    }
+
+    /// <summary>The answer and its log line for a checked stored value (as crypt= reads it).</summary>
+    private PamCode Decide(VerifyResult result, string stored)
+    {
         switch (result)
         {
             // Decided after the full check, so a weak row costs what any row costs, and the answer

@@ -50,6 +50,13 @@ public sealed class PasswordChangeFlow(ModuleSettings settings, IUserStore store
             PamCode code = StoreFailures.Report(found, "password change", Who, settings.Verbose, log);
             return code == PamCode.AuthInfoUnavail ? (prelim ? PamCode.TryAgain : PamCode.AuthTokErr) : code;
         }
+        if (found.Rows > 1)
+        {
+            // App passwords (max_rows): the rows do not say which is the main one, and an app password
+            // must not be able to replace it. Changed where the rows are kept (PostfixAdmin).
+            log.Write(LogLevel.Err, $"password change refused: {Who} has {found.Rows} stored passwords (max_rows={settings.MaxRows}, app passwords); a password change needs exactly one row");
+            return PamCode.AuthTokErr;
+        }
         if (settings.StatColumn is not null && found.AccountStatus is { } status && (status & 1) != 0)
         {
             log.Write(LogLevel.Notice, $"password change refused: the account of {Who} has expired");

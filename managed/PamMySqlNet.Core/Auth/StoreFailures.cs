@@ -16,7 +16,9 @@ internal static class StoreFailures
                 log.Write(LogLevel.Notice, verbose ? $"{what} failure: unknown {who}" : $"{what} failure: unknown user");
                 return PamCode.UserUnknown;
             case LookupStatus.Ambiguous:
-                log.Write(LogLevel.Err, $"{what} failure: {found.Detail} for {who}; the user column must be unique");
+                log.Write(LogLevel.Err, found.Detail == LookupRows.NotUnique
+                    ? $"{what} failure: {found.Detail} for {who}; the user column must be unique (or see max_rows)"
+                    : $"{what} failure: {found.Detail} for {who}; max_rows is the most stored passwords (app passwords included) one user may have");
                 return PamCode.ServiceErr;
             case LookupStatus.Unavailable:
                 log.Write(LogLevel.Err, $"{what} failure: database unavailable: {found.Detail}");

@@ -34,10 +34,8 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
             using var command = new MySqlCommand(sampled ? queries.LookupWithSample : queries.Lookup, connection);
             BindUser(command, userName);
             using var reader = command.ExecuteReader();
-            string? sample = null, stored = null;
-            long? status = null;
-            bool unreadable = false;
-            int rows = 0;
+            string? sample = null;
+            var rows = new LookupRows(settings.MaxRows);
             while (reader.Read())
             {
                 if (sampled && Convert.ToInt32(reader.GetValue(reader.FieldCount - 1), System.Globalization.CultureInfo.InvariantCulture) == 1)
@@ -45,18 +43,13 @@ public sealed class MySqlUserStore(ModuleSettings settings, QuerySet queries, IM
                     sample = reader.IsDBNull(0) ? null : ReadText(reader.GetValue(0));
                     continue;
                 }
-                if (++rows > 1)
-                    continue;
-                stored = reader.IsDBNull(0) ? null : ReadText(reader.GetValue(0));
+                long? status = null;
+                bool unreadable = false;
                 if (queries.LookupHasStatus && reader.FieldCount > 1 && !reader.IsDBNull(1))
                     unreadable = !TryReadInteger(reader.GetValue(1), out status);
+                rows.Add(reader.IsDBNull(0) ? null : ReadText(reader.GetValue(0)), status, unreadable);
             }
-            return rows switch
-            {
-                0 => new UserLookup(LookupStatus.NotFound, Sample: sample),
-                1 => new UserLookup(LookupStatus.Found, stored, AccountStatus: status, AccountStatusUnreadable: unreadable, Sample: sample),
-                _ => new UserLookup(LookupStatus.Ambiguous, Detail: "the query returned more than one row"),
-            };
+            return rows.Result(sample);
         },
         (status, detail) => new UserLookup(status == WriteStatus.Unavailable ? LookupStatus.Unavailable : LookupStatus.QueryFailed, Detail: detail),
         idempotent: true);

@@ -2,11 +2,11 @@ namespace PamMySqlNet.Data;
 
 public enum LookupStatus
 {
-    /// <summary>Exactly one row.</summary>
+    /// <summary>Exactly one row (with max_rows above 1: one to max_rows rows).</summary>
     Found,
     /// <summary>No row for that name.</summary>
     NotFound,
-    /// <summary>More than one row: the configuration does not identify users uniquely.</summary>
+    /// <summary>More rows than max_rows (by default: more than one): the configuration does not identify users uniquely.</summary>
     Ambiguous,
     /// <summary>No configured server could be reached or logged into.</summary>
     Unavailable,
@@ -20,6 +20,9 @@ public enum LookupStatus
 /// <see cref="Detail"/> names the cause of a failure for the log; it never holds a secret.
 /// <see cref="Sample"/>: with <see cref="IUserStore.Lookup(string, bool)"/>, one stored password of
 /// any user of the table (only its scheme and cost are used, for the unknown-user dummy).
+/// <see cref="StoredPasswords"/>: with max_rows above 1 and more than one row, every row's stored
+/// value in the order the server sent them (<see cref="StoredPassword"/> is the first); null for one row.
+/// With several rows <see cref="AccountStatus"/> is the most restrictive of theirs (<see cref="LookupRows"/>).
 /// </summary>
 public sealed record UserLookup(
     LookupStatus Status,
@@ -27,8 +30,12 @@ public sealed record UserLookup(
     string? Detail = null,
     long? AccountStatus = null,
     bool AccountStatusUnreadable = false,
-    string? Sample = null)
+    string? Sample = null,
+    IReadOnlyList<string?>? StoredPasswords = null)
 {
+    /// <summary>How many rows the user has (one unless <see cref="StoredPasswords"/>).</summary>
+    public int Rows => StoredPasswords?.Count ?? 1;
+
     /// <summary>Deliberately not the stored password: records print their members.</summary>
     public override string ToString() => $"UserLookup {{ Status = {Status}, Detail = {Detail} }}";
 }

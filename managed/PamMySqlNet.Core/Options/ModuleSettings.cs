@@ -50,6 +50,11 @@ public sealed record ModuleSettings
     public string? Where { get; init; }
     /// <summary>A whole SELECT replacing the generated one; %u stands for the user name.</summary>
     public string? Select { get; init; }
+    /// <summary>max_rows: how many rows (stored passwords, app passwords included) the lookup may
+    /// return for one user; any of them may match (<see cref="Auth.AuthFlow"/>). 1 = exactly one row.</summary>
+    public int MaxRows { get; init; } = 1;
+    /// <summary>The largest max_rows: every row is hashed at each login.</summary>
+    public const int MaxRowsCap = 16;
     public CryptMode Crypt { get; init; } = CryptMode.Plain;
     public bool Use323Passwd { get; init; }
     /// <summary>default_scheme: with crypt=auto, the scheme of a value without a {SCHEME} prefix (upper case, no braces).</summary>

@@ -54,6 +54,9 @@ public static class OptionTable
         new("select", [], "users.select", "(generated)",
             "A whole SELECT returning the stored password (and the status as a second column for statcolumn checks); it must name the user by %u (or by both %n and %d). Placeholders as in where.",
             (s, v) => s with { Select = Text(v) }),
+        new("max_rows", [], "users.max_rows", "1",
+            "Stored passwords one user may have (1-16): with 2 or more, the lookup (usually a select= with a UNION, e.g. PostfixAdmin's mailbox_app_password) may return up to this many rows and the login succeeds if the password matches any of them; every row is checked, and more rows are refused (PAM_SERVICE_ERR, one log line). 1 = one row per user, two rows are an error. With several rows: no rehash, no password change, statcolumn the most restrictive of the rows. See App passwords.",
+            (s, v) => s with { MaxRows = MaxRows(v) }),
         new("crypt", [], "users.password_crypt", "0",
             "How the stored password is compared: 0/plain, 1/Y (crypt(3)), 2/mysql, 3/md5, 4/sha1, 5/drupal7, 6/joomla15, 7/ssha, 8/sha512, 9/sha256, auto.",
             (s, v) => CryptModeNames.TryParse(v.Trim(), out var m) ? s with { Crypt = m }
@@ -199,6 +202,12 @@ public static class OptionTable
         int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, null, out int n) && n >= min && n <= max
             ? n
             : throw new OptionValueException($"'{value}' is not a whole number from {min} to {max}");
+
+    /// <summary>max_rows: 1 (one row per user) to <see cref="ModuleSettings.MaxRowsCap"/>.</summary>
+    private static int MaxRows(string value) =>
+        int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, null, out int n) && n >= 1 && n <= ModuleSettings.MaxRowsCap
+            ? n
+            : throw new OptionValueException($"max_rows '{value}' must be a whole number from 1 (one row per user) to {ModuleSettings.MaxRowsCap} (stored passwords per user, app passwords included)");
 
     /// <summary>Seconds with up to 6 decimals, as whole microseconds.</summary>
     private static int Seconds(string value, int max) =>

@@ -8,7 +8,7 @@ namespace PamMySqlNet.Sql;
 /// new hash and log values are only ever the parameters named here.
 /// </summary>
 /// <param name="Lookup">Returns the stored password, and the status as a second column when
-/// <paramref name="LookupHasStatus"/>; at most two rows.</param>
+/// <paramref name="LookupHasStatus"/>; at most max_rows + 1 rows (two by default).</param>
 /// <param name="Update">Writes a new stored password for one user.</param>
 /// <param name="LogInsert">Writes an sqllog row; null when sqllog is off.</param>
 /// <param name="LookupWithSample">The lookup, and in the same query one stored password of any user
@@ -94,9 +94,12 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
     private static string GeneratedLookup(ModuleSettings s, string? where)
     {
         string columns = s.StatColumn is null ? s.PasswdColumn! : $"{s.PasswdColumn}, {s.StatColumn}";
-        // LIMIT 2: two rows are enough to see that a name is not unique.
-        return $"SELECT {columns} FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(where)} LIMIT 2";
+        return $"SELECT {columns} FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(where)} {Limit(s)}";
     }
+
+    /// <summary>max_rows + 1 (LIMIT 2 by default): one row more than allowed is enough to see that there
+    /// are too many. A custom select= gets no LIMIT; the store counts its rows the same way.</summary>
+    private static string Limit(ModuleSettings s) => $"LIMIT {(s.MaxRows + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <remarks>The sample row keeps the where clause unless it depends on the user name (%u, %n, %d):
     /// then an unknown name would find no sample where a known one does, which is what the sample
@@ -105,7 +108,7 @@ public sealed record QuerySet(string Lookup, bool LookupHasStatus, string Update
     {
         string columns = s.StatColumn is null ? s.PasswdColumn! : $"{s.PasswdColumn}, {s.StatColumn}";
         string sampleWhere = (whereUse & PlaceholderUse.UserDerived) != 0 ? "" : WhereSuffix(where);
-        return $"(SELECT {columns}, 0 FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(where)} LIMIT 2)"
+        return $"(SELECT {columns}, 0 FROM {s.Table} WHERE {s.UserColumn} = {UserParameter}{WhereSuffix(where)} {Limit(s)})"
                + $" UNION ALL (SELECT {columns}, 1 FROM {s.Table} WHERE {s.PasswdColumn} IS NOT NULL{sampleWhere} LIMIT 1)";
     }
 

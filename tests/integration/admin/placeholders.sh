@@ -11,18 +11,10 @@ admin_placeholders() {
 
   # The service name is the file name: smtp and imap run the same line.
   local sock=$WORK/admin-daemon.sock route prefix args
-  "$CLI" daemon --socket "$sock" --workers 2 >"$WORK/admin-daemon.log" 2>&1 &
-  local daemon=$!
-  on_exit "kill $daemon; wait $daemon"
-  for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.05; done
-  check_true "the daemon listens on $sock" test -S "$sock"
+  admin_daemon "$sock"
 
   for route in process helper daemon; do
-    case $route in
-      process) args="broker=off" prefix="" ;;
-      helper) args="broker=off" prefix="prlimit --as=67108864" ;;
-      daemon) args="broker=required broker_socket=$sock" prefix="" ;;
-    esac
+    admin_route "$route" "$sock"
     # rr SERVICE USER PASSWORD RHOST: the code on this route
     rr() {
       local envs=(-u PMN_RHOST)
