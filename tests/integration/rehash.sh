@@ -36,6 +36,9 @@ check "the MD5-crypt row is unchanged" "$OLD" "$(stored alice@example.test)"
 echo "# --- no UPDATE privilege: the login succeeds, one log line, the row is unchanged"
 mdb_sql "REVOKE UPDATE ON postfix.mailbox FROM 'postfix'@'127.0.0.1'"
 service rh "$SEED rehash=sha512"
+"$CLI" check --service rh --pam-dir "$WORK/pam.d" >"$WORK/check0.out" 2>&1
+check "pam-mysql-net check exits 1 without the UPDATE privilege" 1 "$?"
+check_true "... and says rehash cannot UPDATE mailbox" grep -qF 'PROBLEM: rehash: cannot UPDATE mailbox' "$WORK/check0.out"
 syslog_mark
 check "login with rehash=sha512 and no UPDATE privilege" $PAM_SUCCESS "$(rc rh alice@example.test 'S3cret!')"
 check "the row is unchanged" "$OLD" "$(stored alice@example.test)"
@@ -150,6 +153,7 @@ echo "# --- pam-mysql-net check"
 mdb_add_user checked@example.test 'Ch3ck-pass!'
 "$CLI" check --service rh --pam-dir "$WORK/pam.d" --user checked@example.test >"$WORK/check.out" 2>&1
 check_true "check names the target and the table it writes to" grep -qF 'rehash: to sha512:5000 after a successful login, compare-and-set into mailbox' "$WORK/check.out"
+check_true "check probed the UPDATE privilege (granted)" grep -qF "rehash: the module's database user may UPDATE mailbox" "$WORK/check.out"
 check_true "check says the MD5-crypt row would be rewritten" grep -qF 'rehashed to sha512:5000 at the next login: yes' "$WORK/check.out"
 "$CLI" check --service rh --pam-dir "$WORK/pam.d" --user alice@example.test >"$WORK/check2.out" 2>&1
 check_true "... and the 10000-round row would not" grep -qF 'at the next login: no' "$WORK/check2.out"

@@ -120,7 +120,7 @@ public static class CheckCommand
         io.Stdout.WriteLine($"  stored values: {(s.DefaultScheme is { } ds ? $"without a prefix read as {{{ds}}}" : "without a prefix detected by shape")}" +
                             $"; weak schemes: {PamMySqlNet.Auth.WeakSchemes.Name(s.WeakSchemes)}");
         io.Stdout.WriteLine(s.Rehash is { } target
-            ? $"  rehash: to {target} after a successful login, compare-and-set into {s.UpdateTable ?? s.Table} (writing is not tried; the module's database user needs UPDATE on it)"
+            ? $"  rehash: to {target} after a successful login, compare-and-set into {s.UpdateTable ?? s.Table}"
             : "  rehash: off");
         io.Stdout.WriteLine(s.MaxRows > 1
             ? $"  rows per user: up to max_rows={s.MaxRows}, any may match (app passwords; each login checks every row; no rehash or password change for a user with several)"
@@ -174,6 +174,8 @@ public static class CheckCommand
         }
         if (queries.Throttle is not null)
             problems += CheckThrottleTable(s, queries, io);
+        if (s.Rehash is not null)
+            problems += CheckRehashPrivilege(s, queries, io);
         if (lookup.User is { } user)
             problems += CheckUser(s, queries.ForRequest(lookup.Service, lookup.RHost), user, io);
         return problems;
@@ -190,6 +192,29 @@ public static class CheckCommand
         }
         io.Stdout.WriteLine($"  throttle_table {s.Throttle.Table}: readable (writing is not tried; the module's database user needs INSERT, UPDATE, DELETE on it)");
         return 0;
+    }
+
+    /// <summary>A name no mailbox can have: the rehash probe's compare-and-set matches no row.</summary>
+    internal const string ProbeUser = "\u0001pam-mysql-net check: no such user\u0001";
+
+    /// <summary>rehash= needs UPDATE on update_table: the module's own compare-and-set statement, run
+    /// for a user that cannot exist and an empty old value, in a transaction. It changes no row; the
+    /// server checks the privilege all the same (an UPDATE that matches nothing still needs it).</summary>
+    private static int CheckRehashPrivilege(ModuleSettings s, QuerySet queries, CliContext io)
+    {
+        string table = s.UpdateTable ?? s.Table!;
+        var probe = new MySqlUserStore(s, queries).ReplacePassword(ProbeUser, "", "");
+        switch (probe.Status)
+        {
+            case WriteStatus.WrongRowCount:
+                io.Stdout.WriteLine($"  rehash: the module's database user may UPDATE {table} (probed with a statement that changes no row)");
+                return 0;
+            case WriteStatus.Unavailable:
+                return 0; // the server lines above already say why
+            default:
+                io.Stdout.WriteLine($"  PROBLEM: rehash: cannot UPDATE {table}: {probe.Detail} (logins still succeed; stored hashes are not rewritten)");
+                return 1;
+        }
     }
 
     /// <summary>What the TLS connection that just succeeded proved about the server.</summary>

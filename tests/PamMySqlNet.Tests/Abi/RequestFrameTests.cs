@@ -1,5 +1,4 @@
 using PamMySqlNet.Helper;
-using PamMySqlNet.Pam;
 
 namespace PamMySqlNet.Tests.Abi;
 

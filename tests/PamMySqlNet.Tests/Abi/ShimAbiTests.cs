@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using PamMySqlNet.Pam;
 
 namespace PamMySqlNet.Tests.Abi;
 

@@ -1,11 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Data;
-using PamMySqlNet.Hashing;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Options;
-using PamMySqlNet.Pam;
-using PamMySqlNet.Sql;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>max_rows (app passwords): several rows for one user, any may match, every row checked,

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using PamMySqlNet.Auth;
-using PamMySqlNet.Hashing;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Auth;
 

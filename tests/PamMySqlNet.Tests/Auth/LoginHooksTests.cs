@@ -1,8 +1,3 @@
-using PamMySqlNet.Data;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Pam;
-using PamMySqlNet.Sql;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>auth_succ_query / auth_fail_query: run once after a checked success or failure, never

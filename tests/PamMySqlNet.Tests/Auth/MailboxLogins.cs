@@ -1,9 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Data;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Options;
-using PamMySqlNet.Pam;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>Logins of alice@example.test (service smtp, from 192.0.2.7) against a PostfixAdmin-style

@@ -1,8 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Data;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Pam;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>The auth flow's return codes and log lines, with the database replaced by fixed answers.

@@ -1,5 +1,3 @@
-using PamMySqlNet.Auth;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>Which pam.d lines are parsed once per process and which on every call.</summary>

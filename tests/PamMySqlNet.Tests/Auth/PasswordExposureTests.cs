@@ -1,5 +1,3 @@
-using PamMySqlNet.Auth;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>passwd= on a pam.d line that others can read is named, with the fix.</summary>

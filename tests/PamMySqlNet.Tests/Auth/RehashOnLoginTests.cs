@@ -1,11 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Data;
-using PamMySqlNet.Hashing;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Options;
-using PamMySqlNet.Pam;
-using PamMySqlNet.Sql;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>rehash=: a successful login's stored value below the target is rewritten, compare-and-set,

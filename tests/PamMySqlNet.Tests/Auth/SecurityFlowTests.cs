@@ -1,8 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Data;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Pam;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>The password-change policy (root rule, fail delay, expired accounts, new-password length),

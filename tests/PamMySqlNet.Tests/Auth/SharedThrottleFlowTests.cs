@@ -1,6 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Data;
-using PamMySqlNet.Pam;
 using static PamMySqlNet.Tests.Auth.ThrottledFlowTests;
 
 namespace PamMySqlNet.Tests.Auth;

@@ -1,9 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Data;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Options;
-using PamMySqlNet.Pam;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>default_scheme (bare values read as one Dovecot scheme) and weak_schemes (allow, log, refuse).</summary>

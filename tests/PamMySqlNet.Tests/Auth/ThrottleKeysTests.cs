@@ -1,6 +1,4 @@
 using System.Net;
-using PamMySqlNet.Auth;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Auth;
 

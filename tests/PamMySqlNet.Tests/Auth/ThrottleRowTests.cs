@@ -1,5 +1,3 @@
-using PamMySqlNet.Auth;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>What a throttle_table row means to the server that reads it: the threshold, the

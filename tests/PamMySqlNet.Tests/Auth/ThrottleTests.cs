@@ -1,7 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Options;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>The counters (<see cref="Throttle"/>) on a clock the test moves: threshold, sliding

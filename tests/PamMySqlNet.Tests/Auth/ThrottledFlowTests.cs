@@ -1,9 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Data;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Options;
-using PamMySqlNet.Pam;
-
 namespace PamMySqlNet.Tests.Auth;
 
 /// <summary>Throttling in <see cref="AuthFlow.Authenticate"/>: a throttled request is refused

@@ -2,7 +2,6 @@ using PamMySqlNet.CommandLine;
 using System.Text;
 using PamMySqlNet.Cli;
 using PamMySqlNet.Cli.Commands;
-using PamMySqlNet.Hashing;
 
 namespace PamMySqlNet.Tests.Cli;
 

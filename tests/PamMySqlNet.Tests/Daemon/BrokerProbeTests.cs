@@ -1,6 +1,5 @@
 using PamMySqlNet.Cli.Commands;
 using PamMySqlNet.Daemon;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Daemon;
 

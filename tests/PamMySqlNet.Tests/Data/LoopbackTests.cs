@@ -1,6 +1,4 @@
 using System.Net;
-using PamMySqlNet.Data;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Data;
 

@@ -1,6 +1,4 @@
 using MySqlConnector;
-using PamMySqlNet.Data;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Data;
 

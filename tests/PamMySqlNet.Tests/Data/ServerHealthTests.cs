@@ -1,6 +1,3 @@
-using PamMySqlNet.Data;
-using PamMySqlNet.Options;
-
 namespace PamMySqlNet.Tests.Data;
 
 /// <summary>The fail-over order: back-off of failed servers, round-robin, with an injected clock.</summary>

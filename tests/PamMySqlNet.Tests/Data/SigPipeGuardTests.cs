@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using PamMySqlNet.Data;
 
 namespace PamMySqlNet.Tests.Data;
 

@@ -1,7 +1,4 @@
 using MySqlConnector;
-using PamMySqlNet.Data;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Data;
 

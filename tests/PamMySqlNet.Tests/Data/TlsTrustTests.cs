@@ -1,8 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using PamMySqlNet.Data;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Data;
 

@@ -1,5 +1,3 @@
-using PamMySqlNet.Options;
-
 namespace PamMySqlNet.Tests.Docs;
 
 /// <summary>Every option the parser knows is documented where admins look: the README's options

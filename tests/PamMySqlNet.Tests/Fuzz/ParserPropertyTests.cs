@@ -1,11 +1,5 @@
 using CsCheck;
-using PamMySqlNet.Auth;
-using PamMySqlNet.Data;
 using PamMySqlNet.Helper;
-using PamMySqlNet.Logging;
-using PamMySqlNet.Options;
-using PamMySqlNet.Pam;
-using PamMySqlNet.Sql;
 
 namespace PamMySqlNet.Tests.Fuzz;
 

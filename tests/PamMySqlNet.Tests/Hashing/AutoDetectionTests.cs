@@ -1,6 +1,3 @@
-using PamMySqlNet.Hashing;
-using PamMySqlNet.Options;
-
 namespace PamMySqlNet.Tests.Hashing;
 
 /// <summary>crypt=auto's one detection (SchemeRegistry.DetectAuto), which both the module's verify

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using PamMySqlNet.Auth;
-using PamMySqlNet.Hashing;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Hashing;
 

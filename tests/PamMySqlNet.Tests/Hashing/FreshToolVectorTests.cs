@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using PamMySqlNet.Hashing;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Hashing;
 

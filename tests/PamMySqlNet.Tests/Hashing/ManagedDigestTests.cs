@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using PamMySqlNet.Hashing;
 
 namespace PamMySqlNet.Tests.Hashing;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using PamMySqlNet.Hashing;
 
 namespace PamMySqlNet.Tests.Hashing;
 

@@ -1,6 +1,4 @@
 using CsCheck;
-using PamMySqlNet.Hashing;
-using PamMySqlNet.Options;
 
 namespace PamMySqlNet.Tests.Hashing;
 

@@ -1,5 +1,3 @@
-using PamMySqlNet.Hashing;
-
 namespace PamMySqlNet.Tests.Hashing;
 
 /// <summary>Rows made by independent reference tools (tests/data/vectors/README.md).</summary>

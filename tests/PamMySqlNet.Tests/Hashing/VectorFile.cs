@@ -1,6 +1,3 @@
-using PamMySqlNet.Hashing;
-using PamMySqlNet.Options;
-
 namespace PamMySqlNet.Tests.Hashing;
 
 /// <summary>One row of tests/data/vectors/*.tsv.</summary>

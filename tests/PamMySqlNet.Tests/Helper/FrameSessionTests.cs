@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using CsCheck;
-using PamMySqlNet.Data;
 using PamMySqlNet.Helper;
-using PamMySqlNet.Pam;
 
 namespace PamMySqlNet.Tests.Helper;
 

@@ -1,4 +1,3 @@
-using PamMySqlNet.Auth;
 using PamMySqlNet.Helper;
 
 namespace PamMySqlNet.Tests.Helper;

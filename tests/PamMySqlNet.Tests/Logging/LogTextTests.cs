@@ -1,6 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Logging;
-
 namespace PamMySqlNet.Tests.Logging;
 
 /// <summary>Nothing that can break or disguise a syslog line reaches it as itself.</summary>

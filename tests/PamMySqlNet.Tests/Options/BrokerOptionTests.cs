@@ -1,5 +1,3 @@
-using PamMySqlNet.Options;
-
 namespace PamMySqlNet.Tests.Options;
 
 /// <summary>broker= and broker_socket= are read by the shim (native/broker_client.c) from the pam.d

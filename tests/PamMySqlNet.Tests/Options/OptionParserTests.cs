@@ -1,5 +1,3 @@
-using PamMySqlNet.Options;
-
 namespace PamMySqlNet.Tests.Options;
 
 public class OptionParserTests

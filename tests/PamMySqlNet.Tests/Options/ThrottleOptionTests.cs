@@ -1,6 +1,3 @@
-using PamMySqlNet.Auth;
-using PamMySqlNet.Options;
-
 namespace PamMySqlNet.Tests.Options;
 
 /// <summary>The throttle and fail_delay options: defaults, values, limits, config-file keys.</summary>

@@ -1,5 +1,3 @@
-using PamMySqlNet.Options;
-
 namespace PamMySqlNet.Tests.Options;
 
 /// <summary>The directory rule for config files (security review L7), decided from stat results.</summary>

@@ -1,6 +1,3 @@
-using PamMySqlNet.Options;
-using PamMySqlNet.Sql;
-
 namespace PamMySqlNet.Tests.Sql;
 
 /// <summary>%u %s %r %n %d in select= and where=: always parameters, never text.</summary>

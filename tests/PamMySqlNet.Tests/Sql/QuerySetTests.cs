@@ -1,6 +1,3 @@
-using PamMySqlNet.Options;
-using PamMySqlNet.Sql;
-
 namespace PamMySqlNet.Tests.Sql;
 
 public class QuerySetTests

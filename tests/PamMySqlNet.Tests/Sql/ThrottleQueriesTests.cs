@@ -1,6 +1,3 @@
-using PamMySqlNet.Options;
-using PamMySqlNet.Sql;
-
 namespace PamMySqlNet.Tests.Sql;
 
 /// <summary>throttle_table's statements: the table is the admin's identifier, checked; everything

@@ -19,6 +19,20 @@ public static class ConstantTime
         return ok ? VerifyResult.Match : VerifyResult.NoMatch;
     }
 
+    /// <summary>What a fixed-size digest scheme computes from the password into <c>output</c>.</summary>
+    public delegate void DigestInto(ReadOnlySpan<byte> password, Span<byte> output);
+
+    /// <summary>A stored value of exactly 2·<paramref name="bytes"/> hex digits (either case) against
+    /// <paramref name="compute"/>(password), in constant time; Malformed for any other value.</summary>
+    public static VerifyResult MatchHex(ReadOnlySpan<byte> password, ReadOnlySpan<char> hex, int bytes, DigestInto compute)
+    {
+        if (hex.Length != 2 * bytes || !Codec.TryDecodeHex(hex, out byte[] raw))
+            return VerifyResult.Malformed;
+        Span<byte> computed = stackalloc byte[bytes];
+        compute(password, computed);
+        return MatchAndWipe(computed, raw);
+    }
+
     /// <summary>ASCII/UTF-8 text compared as bytes.</summary>
     public static bool Equals(string computed, string stored)
     {

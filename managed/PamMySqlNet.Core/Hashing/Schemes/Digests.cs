@@ -92,25 +92,14 @@ public static class Digests
 public static class MySqlPassword
 {
     /// <summary><c>*</c> + hex(SHA1(SHA1(password))), hex in either case.</summary>
-    public static VerifyResult Verify41(ReadOnlySpan<byte> password, string stored)
-    {
-        if (stored.Length != 41 || stored[0] != '*' || !Codec.TryDecodeHex(stored.AsSpan(1), out byte[] raw))
-            return VerifyResult.Malformed;
-        Span<byte> d = stackalloc byte[20];
-        SHA1.HashData(password, d);
-        SHA1.HashData(d, d);
-        return ConstantTime.MatchAndWipe(d, raw);
-    }
+    public static VerifyResult Verify41(ReadOnlySpan<byte> password, string stored) =>
+        stored.Length == 41 && stored[0] == '*'
+            ? ConstantTime.MatchHex(password, stored.AsSpan(1), 20, static (p, d) => { SHA1.HashData(p, d); SHA1.HashData(d, d); })
+            : VerifyResult.Malformed;
 
     /// <summary>OLD_PASSWORD(): 16 hex digits; spaces and tabs in the password are skipped.</summary>
-    public static VerifyResult Verify323(ReadOnlySpan<byte> password, string stored)
-    {
-        if (stored.Length != 16 || !Codec.TryDecodeHex(stored, out byte[] raw))
-            return VerifyResult.Malformed;
-        Span<byte> d = stackalloc byte[8];
-        Hash323(password, d);
-        return ConstantTime.MatchAndWipe(d, raw);
-    }
+    public static VerifyResult Verify323(ReadOnlySpan<byte> password, string stored) =>
+        ConstantTime.MatchHex(password, stored, 8, Hash323);
 
     /// <summary>The two 31-bit words of OLD_PASSWORD(), big-endian (as its hex text reads).</summary>
     internal static void Hash323(ReadOnlySpan<byte> password, Span<byte> output)
