@@ -23,6 +23,15 @@
  *                                 which goes first; prints the median and p90 of each, wall and
  *                                 process CPU time, in microseconds
  *
+ *   ... call OP                   the differential suite's call: one PAM call OP (auth, acct,
+ *                                 chauthtok, open, close) with flags and answers from the
+ *                                 environment (below); prints "rc=N prompts=M" and exits 0 (a
+ *                                 module that crashes shows as no line and a signal); PASSWORD and
+ *                                 EXPECT are unused. DH_PASS answers "Password" prompts (default
+ *                                 empty), DH_PASS_FIRST only the first one; DH_OLD, DH_NEW and
+ *                                 DH_RETYPE (default DH_NEW) the current / new / retype prompts
+ *                                 (matched case-insensitively, also "old" and "again"); DH_RHOST
+ *                                 is PAM_RHOST; DH_FLAGS the call's flags (decimal)
  *   ... steps                     reads lines from stdin, in this one process: "auth USER PASSWORD
  *                                 [RHOST|-]" authenticates (RHOST as PAM_RHOST, - none) and prints
  *                                 "step N USER: rc=N (text) us=MICROSECONDS"; "sleep MS" waits;
@@ -76,6 +85,80 @@ static int converse(int n, const struct pam_message **msg, struct pam_response *
 }
 
 enum op { OP_AUTH, OP_ACCT, OP_CHAUTHTOK, OP_OPEN_SESSION, OP_CLOSE_SESSION };
+
+/* The call mode's answers (see the header): prompts counted, told apart by their words. */
+static int call_prompts, call_password_prompts;
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v != NULL ? v : fallback;
+}
+
+static const char *call_answer(const char *prompt)
+{
+    call_prompts++;
+    if (strcasestr(prompt, "current") != NULL || strcasestr(prompt, "old") != NULL)
+        return env_or("DH_OLD", "");
+    if (strcasestr(prompt, "retype") != NULL || strcasestr(prompt, "again") != NULL)
+        return env_or("DH_RETYPE", env_or("DH_NEW", ""));
+    if (strcasestr(prompt, "new") != NULL)
+        return env_or("DH_NEW", "");
+    if (call_password_prompts++ == 0 && getenv("DH_PASS_FIRST") != NULL)
+        return getenv("DH_PASS_FIRST");
+    return env_or("DH_PASS", "");
+}
+
+static int call_converse(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+    (void)data;
+    struct pam_response *r = calloc((size_t)n, sizeof *r);
+    if (r == NULL)
+        return PAM_BUF_ERR;
+    for (int i = 0; i < n; i++) {
+        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
+            r[i].resp = strdup(call_answer(msg[i]->msg));
+    }
+    *resp = r;
+    return PAM_SUCCESS;
+}
+
+static int do_call(const char *name)
+{
+    static const struct { const char *name; enum op op; } ops[] = {
+        { "auth", OP_AUTH }, { "acct", OP_ACCT }, { "chauthtok", OP_CHAUTHTOK },
+        { "open", OP_OPEN_SESSION }, { "close", OP_CLOSE_SESSION },
+    };
+    int found = -1;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(name, ops[i].name) == 0)
+            found = (int)i;
+    if (found < 0) {
+        fprintf(stderr, "unknown operation %s\n", name);
+        return 2;
+    }
+    struct pam_conv conv = { call_converse, NULL };
+    pam_handle_t *pamh = NULL;
+    int rc = pam_start_confdir(service, user, &conv, confdir, &pamh);
+    if (rc != PAM_SUCCESS) {
+        printf("rc=start-failed-%d prompts=0\n", rc);
+        return 1;
+    }
+    if (getenv("DH_RHOST") != NULL)
+        pam_set_item(pamh, PAM_RHOST, getenv("DH_RHOST"));
+    int flags = atoi(env_or("DH_FLAGS", "0"));
+    switch (ops[found].op) {
+    case OP_AUTH: rc = pam_authenticate(pamh, flags); break;
+    case OP_ACCT: rc = pam_acct_mgmt(pamh, flags); break;
+    case OP_CHAUTHTOK: rc = pam_chauthtok(pamh, flags); break;
+    case OP_OPEN_SESSION: rc = pam_open_session(pamh, flags); break;
+    case OP_CLOSE_SESSION: rc = pam_close_session(pamh, flags); break;
+    }
+    printf("rc=%d prompts=%d\n", rc, call_prompts);
+    fflush(stdout);
+    pam_end(pamh, rc);
+    return 0;
+}
 
 /* One pam_start / operation / pam_end; returns the operation's code. */
 static int run_op(const char *secret, enum op op)
@@ -350,7 +433,7 @@ static int do_sigpipe(int expect)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|chauthtok|session|cycles N|fork DEPTH|sigpipe|timing N|threads T [N]|steps\n", argv[0]);
+        fprintf(stderr, "usage: %s CONFDIR SERVICE USER PASSWORD EXPECT auth|acct|chauthtok|session|cycles N|fork DEPTH|sigpipe|timing N|threads T [N]|steps|call OP\n", argv[0]);
         return 2;
     }
     confdir = argv[1];
@@ -381,6 +464,8 @@ int main(int argc, char **argv)
         return do_threads(atoi(arg), argc > 8 ? atol(argv[8]) : 100, expect);
     if (strcmp(mode, "steps") == 0)
         return do_steps();
+    if (strcmp(mode, "call") == 0)
+        return do_call(arg);
     if (strcmp(mode, "sigpipe") == 0)
         return do_sigpipe(expect);
     fprintf(stderr, "unknown mode %s\n", mode);

@@ -1,6 +1,6 @@
 # L6 (empty typed passwords), L4 (password-change policy) and L1/I6 (the 512-byte password cap) of
 # the security review, December 2026, through libpam with a real MariaDB. The PAM application is
-# the differential suite's dhost (it can pass PAM flags); it is built into $WORK.
+# pmn_pam_host's call mode (it can pass PAM flags; DH_* from the environment).
 #   L6: an empty password is refused without nullok, and with nullok when the application passes
 #       PAM_DISALLOW_NULL_AUTHTOK, whatever the stored value ({PLAIN}, {CLEAR}, {PLAIN.HEX} empty,
 #       MD5 hex / MD5-crypt of "").
@@ -10,7 +10,7 @@
 #   L1/I6: a login password over 512 bytes is refused with its own line, never "not a valid hash".
 
 pw_dhost() { # pw_dhost SERVICE USER OP  (DH_* from the environment) -> the PAM code
-  timeout 30 "$WORK/dhost-sec" "$WORK/pam.d" "$1" "$2" "$3" 2>/dev/null | sed -n 's/^rc=\([0-9-]*\).*/\1/p'
+  timeout 30 "$HOST" "$WORK/pam.d" "$1" "$2" - 0 call "$3" 2>/dev/null | sed -n 's/^rc=\([0-9-]*\).*/\1/p'
 }
 pw_put() { # pw_put USER STORED [STATUS]
   local s=${2//\'/\'\'}
@@ -19,8 +19,6 @@ pw_put() { # pw_put USER STORED [STATUS]
 pw_stored() { mdb_sql "SELECT password FROM postfix.pwbox WHERE username = '$1'"; }
 
 security_passwords() {
-  cc -O2 -Wall -o "$WORK/dhost-sec" "$REPO/tests/integration/differential/dhost.c" -lpam 2>"$WORK/dhost-sec.log" ||
-    { check "passwords: dhost builds" ok "$(cat "$WORK/dhost-sec.log")"; return; }
   mdb_sql "CREATE TABLE postfix.pwbox (username VARCHAR(255) NOT NULL PRIMARY KEY, password VARCHAR(1024) NULL,
            status INT NOT NULL DEFAULT 0) DEFAULT CHARSET=utf8mb4;
            GRANT SELECT, UPDATE ON postfix.pwbox TO 'postfix'@'127.0.0.1'"
