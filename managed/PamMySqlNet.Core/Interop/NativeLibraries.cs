@@ -12,6 +12,10 @@ public static class NativeLibraries
     /// libxcrypt-compat there). Loaded with NativeLibrary.TryLoad, not by a static import.</summary>
     public static readonly IReadOnlyList<string> LibXCrypt = ["libcrypt.so.1", "libcrypt.so.2"];
 
+    /// <summary>OpenSSL's libcrypto (the one .NET loads for TLS), for SHA256_Transform: sha256crypt's
+    /// rounds on the CPU's SHA instructions.</summary>
+    public static readonly IReadOnlyList<string> LibCrypto = ["libcrypto.so.3"];
+
     /// <summary>libsodium, for Argon2 (its SIMD code is faster than ours and libargon2's); optional:
     /// without it Argon2 runs in managed code. The same soname in Debian and in EPEL.</summary>
     public static readonly IReadOnlyList<string> LibSodium = ["libsodium.so.23"];

@@ -4,8 +4,8 @@ using System.Text;
 namespace PamMySqlNet.Tests.Hashing;
 
 /// <summary>
-/// sha-crypt and bcrypt are computed by libxcrypt and Argon2 by libsodium where those take the
-/// input; our managed code is the fallback. Both routes are checked against the reference
+/// sha256crypt's rounds run on libcrypto's SHA256_Transform, sha512crypt and bcrypt in libxcrypt
+/// and Argon2 in libsodium where those take the input; our managed code is the fallback. Both routes are checked against the reference
 /// vectors and tools here, so neither can drift while the other is the one in use.
 /// </summary>
 public class NativeBackendTests
@@ -43,6 +43,7 @@ public class NativeBackendTests
     {
         Assert.True(LibXCrypt.Hashes("a"u8), LibXCrypt.Unavailable ?? "libxcrypt does not take a 1-byte password");
         Assert.True(LibSodiumArgon2.Available, "libsodium.so.23 is not loaded (apt-get install libsodium23)");
+        Assert.True(OpenSslSha256.Available, "libcrypto.so.3's SHA256_Transform is not loaded");
         Assert.False(LibXCrypt.Hashes(new byte[LibXCrypt.MaxPassphraseBytes]), "libxcrypt hashes at most 511 bytes");
     }
 
@@ -87,8 +88,9 @@ public class NativeBackendTests
         Assert.Equal(72, checkedShapes);
     }
 
-    /// <summary>Passwords libxcrypt does not take (512 bytes and more) fall back to managed sha-crypt;
-    /// PHP's crypt() has its own sha-crypt with no length limit, so it makes the vectors.</summary>
+    /// <summary>Passwords libxcrypt does not take (512 bytes and more) fall back to managed sha512crypt
+    /// (sha256crypt's libcrypto route takes any length); PHP's crypt() has its own sha-crypt with no
+    /// length limit, so it makes the vectors. Both routes are checked.</summary>
     [Fact]
     public void Long_passwords_verify_through_the_managed_fallback()
     {
@@ -101,8 +103,10 @@ public class NativeBackendTests
             Assert.StartsWith(setting, hash, StringComparison.Ordinal);
             bool is512 = setting[1] == '6';
             Assert.Equal(VerifyResult.Match, is512 ? ShaCrypt.Verify512(pw, hash) : ShaCrypt.Verify256(pw, hash));
+            Assert.Equal(VerifyResult.Match, ShaCrypt.VerifyManaged(pw, hash, is512));
             pw[^1] = (byte)'0';
             Assert.Equal(VerifyResult.NoMatch, is512 ? ShaCrypt.Verify512(pw, hash) : ShaCrypt.Verify256(pw, hash));
+            Assert.Equal(VerifyResult.NoMatch, ShaCrypt.VerifyManaged(pw, hash, is512));
         }
     }
 

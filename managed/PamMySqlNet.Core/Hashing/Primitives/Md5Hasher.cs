@@ -11,7 +11,7 @@ namespace PamMySqlNet.Hashing;
 /// <see cref="System.Security.Cryptography.MD5"/> for bulk data.
 /// </summary>
 [SkipLocalsInit]
-internal unsafe struct Md5Hasher : IBlockHasher<Md5Hasher>, IBlockFunction
+internal unsafe struct Md5Hasher : IPaddedDigest, IBlockFunction
 {
     private uint _a, _b, _c, _d;
     private ulong _total;

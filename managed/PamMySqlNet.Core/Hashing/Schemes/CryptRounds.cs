@@ -2,19 +2,18 @@ using System.Runtime.CompilerServices;
 
 namespace PamMySqlNet.Hashing;
 
-/// <summary>A managed stack-only digest for <see cref="CryptRounds"/> (<see cref="Md5Hasher"/>, for md5crypt).</summary>
-internal interface IBlockHasher<T> where T : struct, IBlockHasher<T>
+/// <summary>A digest that hashes messages laid out once with their padding, for
+/// <see cref="CryptRounds"/>: <see cref="Md5Hasher"/> (md5crypt) and <see cref="OpenSslSha256"/>
+/// (sha256crypt's rounds).</summary>
+internal interface IPaddedDigest
 {
-    static abstract T Create();
     static abstract int PaddedLength(int length);
     static abstract void Pad(Span<byte> buf, int length);
     static abstract void HashPadded(ReadOnlySpan<byte> padded, Span<byte> digest);
-    void Append(ReadOnlySpan<byte> data);
-    void Finish(Span<byte> digest);
 }
 
 /// <summary>
-/// md5crypt's round loop (the same shape as sha-crypt's): round i hashes (P or D) [S if i % 3] [P if i % 7]
+/// The round loop md5crypt and sha-crypt share: round i hashes (P or D) [S if i % 3] [P if i % 7]
 /// (D or P), P first on odd rounds, and the digest becomes the new D. Only eight message layouts
 /// exist; each is laid out once with P, S and the padding in place, so a round copies just D into
 /// its slot and compresses: no per-round allocation, native call or message assembly.
@@ -25,7 +24,7 @@ internal static class CryptRounds
 
     [SkipLocalsInit]
     public static void Run<T>(Span<byte> d, ReadOnlySpan<byte> p, ReadOnlySpan<byte> s, int rounds)
-        where T : struct, IBlockHasher<T>
+        where T : struct, IPaddedDigest
     {
         int hl = d.Length;
         int stride = T.PaddedLength(hl + s.Length + 2 * p.Length);
