@@ -34,11 +34,17 @@ public static class RehashOnLogin
         {
             fresh = NewPasswordFormat.Rehashed(s, target, password);
         }
-        // Never the login's failure: a cost the hasher refuses, or OpenSSL failing (its SHA-2 and
-        // random bytes; seen in a helper under a 64 MiB address-space cap).
+        // Never the login's failure: a cost the hasher refuses, OpenSSL failing (its SHA-2 and
+        // random bytes; seen in a helper under a 64 MiB address-space cap), or Argon2's memory not
+        // allocated (libsodium's or ours, in a host whose address space is capped).
         catch (Exception e) when (e is ArgumentException or System.Security.Cryptography.CryptographicException)
         {
             log.Write(LogLevel.Err, $"rehash failed for {who}: {e.Message}");
+            return;
+        }
+        catch (OutOfMemoryException e)
+        {
+            log.Write(LogLevel.Err, $"rehash failed for {who}: {e.GetType().Name}, the new hash's memory could not be allocated (the login succeeds)");
             return;
         }
         var written = store.ReplacePassword(request.User, stored, fresh);

@@ -18,14 +18,12 @@ public static class CryptBase64
         return output.Length;
     }
 
-    /// <summary>Appends <paramref name="count"/> characters encoding the 24-bit value b2:b1:b0.</summary>
+    /// <summary>Appends <paramref name="count"/> characters (at most 4) encoding the 24-bit value b2:b1:b0.</summary>
     public static void Append(System.Text.StringBuilder sb, byte b2, byte b1, byte b0, int count)
     {
-        int w = (b2 << 16) | (b1 << 8) | b0;
-        for (int i = 0; i < count; i++)
-        {
-            sb.Append(Alphabet[w & 0x3f]);
-            w >>= 6;
-        }
+        Span<byte> chars = stackalloc byte[4];
+        Encode(b2, b1, b0, chars[..count]);
+        foreach (byte c in chars[..count])
+            sb.Append((char)c);
     }
 }

@@ -38,6 +38,9 @@ internal readonly unsafe struct OpenSslSha256 : IPaddedDigest
     /// <summary>The SHA-256 digest of a message already laid out with its padding.</summary>
     public static void HashPadded(ReadOnlySpan<byte> padded, Span<byte> digest)
     {
+        // Callers check Available; a null function pointer must never be called in a host.
+        if (Transform == null)
+            throw new InvalidOperationException("libcrypto's SHA256_Transform is not loaded");
         uint* ctx = stackalloc uint[ContextWords];
         ctx[0] = 0x6a09e667; ctx[1] = 0xbb67ae85; ctx[2] = 0x3c6ef372; ctx[3] = 0xa54ff53a;
         ctx[4] = 0x510e527f; ctx[5] = 0x9b05688c; ctx[6] = 0x1f83d9ab; ctx[7] = 0x5be0cd19;
